@@ -1,0 +1,24 @@
+# cmake --install: the tool, the runtime headers and the FlyteTasks package.
+include(CMakePackageConfigHelpers)
+
+install(TARGETS task-scan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/lib/runtime/include/flyte
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS flyte_runtime EXPORT FlyteTasksTargets)
+install(EXPORT FlyteTasksTargets NAMESPACE flyte::
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/FlyteTasks)
+
+set(FLYTE_TASKS_PACKAGE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/FlyteTasks)
+configure_package_config_file(
+  ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/FlyteTasksConfig.cmake
+  INSTALL_DESTINATION ${FLYTE_TASKS_PACKAGE_DIR}
+  PATH_VARS CMAKE_INSTALL_BINDIR CMAKE_INSTALL_INCLUDEDIR)
+write_basic_package_version_file(
+  ${PROJECT_BINARY_DIR}/FlyteTasksConfigVersion.cmake
+  COMPATIBILITY SameMajorVersion)
+install(FILES
+  ${PROJECT_BINARY_DIR}/FlyteTasksConfig.cmake
+  ${PROJECT_BINARY_DIR}/FlyteTasksConfigVersion.cmake
+  ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasks.cmake
+  DESTINATION ${FLYTE_TASKS_PACKAGE_DIR})

@@ -1,0 +1,24 @@
+# lit configuration for task-scan's tool tests: each test holds its input,
+# the command and the expected output side by side.
+import os
+import lit.formats
+
+config.name = "task-scan"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".cpp", ".test"]
+config.excludes = ["Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.task_scan_obj_root, "test", "lit")
+
+# `not`, FileCheck, split-file live in LLVM's bin dir; put it first on PATH.
+config.environment["PATH"] = os.pathsep.join(
+    [config.task_scan_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
+config.environment.pop("FLYTE_INTERNAL_IMAGE", None)
+for var in ("HOME", "TMPDIR"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+config.substitutions.append(("%task-scan", os.path.join(config.task_scan_tools_dir, "task-scan") + " --no-cache"))
+config.substitutions.append(("%flyte-include", os.path.join(config.task_scan_src_root, "lib", "runtime", "include")))
+config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(("%inputs", os.path.join(os.path.dirname(__file__), "Inputs")))
