@@ -1,1 +1,286 @@
-int main() { return 0; }
+//===- TaskScanMain.cpp - The task-scan command line ----------------------===//
+//
+// Parses options and runs the pipeline: sources -> tasks -> model -> files.
+// Exit status: 0 clean, 1 problems in the user's code or config, 2 usage or
+// I/O failure.
+//
+//===----------------------------------------------------------------------===//
+#include "taskscan/Emitters.h"
+#include "taskscan/ImageConfig.h"
+#include "taskscan/OutputWriter.h"
+#include "taskscan/ProjectModel.h"
+#include "taskscan/Scanner.h"
+#include "taskscan/Version.h"
+
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
+#include "llvm/Support/Timer.h"
+#include "llvm/Support/WithColor.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+
+using namespace taskscan;
+namespace cl = llvm::cl;
+
+namespace {
+
+enum ExitStatus { ExitClean = 0, ExitProblems = 1, ExitUsage = 2 };
+
+cl::OptionCategory Category("task-scan options");
+
+cl::list<std::string> Sources(cl::Positional, cl::desc("<source>..."),
+                              cl::cat(Category));
+cl::opt<std::string> BuildPath("p", cl::desc("Build directory holding compile_commands.json"),
+                               cl::value_desc("build-dir"), cl::cat(Category));
+cl::opt<std::string> ConfigFile("config", cl::desc("Image configuration (flytekit YAML or INI)"),
+                                cl::value_desc("file"), cl::cat(Category));
+cl::list<std::string> Images("image", cl::desc("Add or override an image: [name=]reference"),
+                             cl::value_desc("[name=]ref"), cl::cat(Category));
+cl::opt<bool> List("list", cl::desc("Print each task: name, image, file:line"),
+                   cl::cat(Category));
+cl::opt<bool> ListImages("list-images", cl::desc("Print each image key, one per line"),
+                         cl::cat(Category));
+cl::opt<std::string> OutputDir("output-dir", cl::desc("Write the generated files here"),
+                               cl::value_desc("dir"), cl::cat(Category));
+cl::opt<bool> Check("check", cl::desc("Report problems only; write nothing"),
+                    cl::cat(Category));
+enum class Format { Text, Json };
+cl::opt<Format> DiagFormat("format", cl::desc("Diagnostics format"),
+                           cl::values(clEnumValN(Format::Text, "text", "compiler-style (default)"),
+                                      clEnumValN(Format::Json, "json", "a JSON array")),
+                           cl::init(Format::Text), cl::cat(Category));
+cl::opt<unsigned> Jobs("j", cl::desc("Parallel jobs (default: all cores)"), cl::init(0),
+                       cl::cat(Category));
+cl::opt<std::string> CacheDir("cache-dir", cl::desc("Result cache directory"),
+                              cl::value_desc("dir"), cl::cat(Category));
+cl::opt<bool> NoCache("no-cache", cl::desc("Do not read or write the result cache"),
+                      cl::cat(Category));
+cl::opt<bool> ScanAll("scan-all", cl::desc("Parse every file: no prefilter"),
+                      cl::cat(Category));
+cl::opt<std::string> ResourceDir("resource-dir", cl::desc("Clang resource directory (builtin headers)"),
+                                 cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string> ProjectName("project", cl::desc("Prefix of the task executables (<project>_<key>)"),
+                                 cl::init("flyte_tasks"), cl::cat(Category));
+cl::opt<bool> Stats("stats", cl::desc("Print parsed/cached/skipped counts and timing"),
+                    cl::cat(Category));
+
+void printVersion(llvm::raw_ostream &OS) {
+  OS << "task-scan " << TASK_SCAN_VERSION << " (LLVM " << LLVM_VERSION_STRING << ")\n";
+}
+
+int usageError(const std::string &Message) {
+  llvm::WithColor::error(llvm::errs(), "task-scan") << Message << "\n";
+  return ExitUsage;
+}
+
+/// The clang resource directory: --resource-dir, else the one found at
+/// configure time. Without stddef.h there, every parse would fail.
+std::optional<std::string> findResourceDir(std::string &Problem) {
+  std::string Dir = ResourceDir.empty() ? std::string(TASK_SCAN_CLANG_RESOURCE_DIR)
+                                         : ResourceDir.getValue();
+  llvm::SmallString<256> Stddef(Dir);
+  llvm::sys::path::append(Stddef, "include", "stddef.h");
+  if (llvm::sys::fs::exists(Stddef))
+    return Dir;
+  Problem = fmt::format(
+      "clang's builtin headers were not found: '{}' does not exist. Pass "
+      "--resource-dir=<dir> (e.g. the output of 'clang-19 -print-resource-dir') "
+      "or install libclang-common-19-dev.",
+      Stddef.str().str());
+  return std::nullopt;
+}
+
+/// flyte/task.hpp: installed next to the tool (<prefix>/include), else the
+/// source tree's copy.
+std::string findRuntimeIncludeDir(const char *Argv0) {
+  std::string Exe = llvm::sys::fs::getMainExecutable(Argv0, (void *)&findRuntimeIncludeDir);
+  llvm::SmallString<256> Installed(llvm::sys::path::parent_path(llvm::sys::path::parent_path(Exe)));
+  llvm::sys::path::append(Installed, "include");
+  llvm::SmallString<256> Header(Installed);
+  llvm::sys::path::append(Header, "flyte", "task.hpp");
+  if (llvm::sys::fs::exists(Header))
+    return std::string(Installed);
+  return TASK_SCAN_SOURCE_RUNTIME_INCLUDE_DIR;
+}
+
+std::unique_ptr<clang::tooling::CompilationDatabase>
+loadDatabase(const std::vector<std::string> &FlagsAfterDashes, bool HaveDashes,
+             std::string &Error) {
+  using namespace clang::tooling;
+  if (!BuildPath.empty()) {
+    std::unique_ptr<CompilationDatabase> DB;
+    if (llvm::sys::fs::is_directory(BuildPath))
+      DB = CompilationDatabase::loadFromDirectory(BuildPath, Error);
+    else
+      DB = JSONCompilationDatabase::loadFromFile(BuildPath, Error,
+                                                 JSONCommandLineSyntax::AutoDetect);
+    if (!DB)
+      return nullptr;
+    // Headers and files missing from the database borrow a neighbour's flags.
+    return inferMissingCompileCommands(std::move(DB));
+  }
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  (void)HaveDashes;
+  return std::make_unique<FixedCompilationDatabase>(Cwd, FlagsAfterDashes);
+}
+
+void printDiagnostics(const DiagnosticList &Diags) {
+  if (DiagFormat == Format::Json) {
+    llvm::errs() << llvm::formatv("{0:2}", toJson(Diags)) << "\n";
+    return;
+  }
+  renderText(Diags, llvm::errs(), llvm::errs().has_colors());
+  unsigned Errors = Diags.errorCount();
+  unsigned Warnings = Diags.items().size() - Errors;
+  if (Errors || Warnings)
+    llvm::errs() << fmt::format("{} error{} and {} warning{} generated.\n", Errors,
+                                Errors == 1 ? "" : "s", Warnings,
+                                Warnings == 1 ? "" : "s");
+}
+
+void printTaskList(const ProjectModel &Model) {
+  size_t NameWidth = 0, ImageWidth = 0;
+  for (const ModelTask &T : Model.Tasks) {
+    NameWidth = std::max(NameWidth, T.Source.Name.size());
+    ImageWidth = std::max(ImageWidth, T.Image.size());
+  }
+  for (const ModelTask &T : Model.Tasks)
+    llvm::outs() << fmt::format("{:<{}}  {:<{}}  {}:{}\n", T.Source.Name, NameWidth,
+                                T.Image, ImageWidth, T.DisplayFile,
+                                T.Source.Definition.Line);
+}
+
+int run(int Argc, const char **Argv) {
+  // Everything after `--` is compiler flags (clang-tidy's convention).
+  int OptionArgc = Argc;
+  std::vector<std::string> Flags;
+  bool HaveDashes = false;
+  for (int I = 1; I < Argc; ++I)
+    if (llvm::StringRef(Argv[I]) == "--") {
+      OptionArgc = I;
+      HaveDashes = true;
+      Flags.assign(Argv + I + 1, Argv + Argc);
+      break;
+    }
+  cl::HideUnrelatedOptions(Category);
+  cl::SetVersionPrinter(printVersion);
+  std::string ParseErrors;
+  llvm::raw_string_ostream ParseErrorStream(ParseErrors);
+  if (!cl::ParseCommandLineOptions(
+          OptionArgc, Argv,
+          "task-scan: finds FLYTE_TASK functions in C++ sources, resolves their "
+          "container images as flytekit does and generates one executable, "
+          "Dockerfile and Flyte task definition per image.\n\n"
+          "  task-scan [options] <source>... [-- <compiler flags>]\n",
+          &ParseErrorStream)) {
+    llvm::errs() << ParseErrorStream.str();
+    return ExitUsage;
+  }
+  if (Sources.empty() && BuildPath.empty())
+    return usageError("no sources given (pass files, or -p <build-dir> to scan "
+                      "every file of compile_commands.json)");
+  if (Check && !OutputDir.empty())
+    return usageError("--check writes nothing; it cannot be combined with --output-dir");
+  if (!isValidProjectName(ProjectName))
+    return usageError(fmt::format("--project '{}' is not valid: use letters, digits, "
+                                  "'_' and '-', starting with a letter",
+                                  ProjectName.getValue()));
+  for (const std::string &S : Sources)
+    if (!llvm::sys::fs::exists(S))
+      return usageError(fmt::format("no such file: '{}'", S));
+
+  std::string Problem;
+  auto Resources = findResourceDir(Problem);
+  if (!Resources)
+    return usageError(Problem);
+
+  auto Start = std::chrono::steady_clock::now();
+  DiagnosticList Diags;
+  ImageConfig Config;
+  if (!ConfigFile.empty()) {
+    if (!llvm::sys::fs::exists(ConfigFile) || llvm::sys::fs::is_directory(ConfigFile))
+      return usageError(fmt::format("cannot read the image configuration '{}'",
+                                    ConfigFile.getValue()));
+    loadImageConfigFile(ConfigFile, Config, Diags);
+  }
+  applyCommandLineImages(Images, Config, Diags);
+  const char *Env = std::getenv("FLYTE_INTERNAL_IMAGE");
+  applyEnvironmentDefault(Env ? std::optional<std::string>(Env) : std::nullopt, Config);
+
+  std::string DatabaseError;
+  auto Database = loadDatabase(Flags, HaveDashes, DatabaseError);
+  if (!Database)
+    return usageError(fmt::format("cannot load the compilation database from '{}': {}",
+                                  BuildPath.getValue(), DatabaseError));
+  std::vector<std::string> SourceList(Sources.begin(), Sources.end());
+  std::vector<ScanJob> ScanJobs = jobsFromDatabase(*Database, SourceList);
+
+  ScanOptions Options;
+  Options.ResourceDir = *Resources;
+  Options.RuntimeIncludeDir = findRuntimeIncludeDir(Argv[0]);
+  Options.Jobs = Jobs;
+  Options.Prefilter = !ScanAll;
+  if (!NoCache)
+    Options.CacheDir = CacheDir;
+  ScanResult Scan = scanAll(ScanJobs, Options);
+
+  for (const TranslationUnitResult &U : Scan.Units)
+    Diags.append(U.Diagnostics);
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  ModelOptions ModelOpts;
+  ModelOpts.ProjectName = ProjectName;
+  ModelOpts.BaseDirectory = std::string(Cwd);
+  ProjectModel Model = buildProjectModel(Scan.Units, Config, ModelOpts, Diags);
+  Diags.sortAndUnique();
+  printDiagnostics(Diags);
+
+  if (ListImages)
+    for (const ModelImage &Image : Model.Images)
+      llvm::outs() << Image.Key << "\n";
+  if (List)
+    printTaskList(Model);
+
+  int Status = Diags.hasErrors() ? ExitProblems : ExitClean;
+  WriteStats Written;
+  if (!OutputDir.empty() && Status == ExitClean) {
+    llvm::SmallString<256> Dir(OutputDir);
+    llvm::sys::fs::make_absolute(Dir);
+    llvm::sys::path::remove_dots(Dir, true);
+    DiagnosticList WriteDiags;
+    if (!writeGeneratedFiles(Dir, generateAll(Model, Dir), WriteDiags, Written)) {
+      printDiagnostics(WriteDiags);
+      Status = ExitUsage;
+    }
+  }
+  if (Stats) {
+    auto Ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - Start)
+                  .count();
+    llvm::errs() << fmt::format(
+        "task-scan: {} translation units: {} parsed, {} cached, {} skipped; "
+        "{} tasks in {} images; {} files written, {} unchanged, {} removed; {} ms\n",
+        Scan.Units.size(), Scan.Stats.Parsed, Scan.Stats.Cached, Scan.Stats.Skipped,
+        Model.Tasks.size(), Model.Images.size(), Written.Written, Written.Unchanged,
+        Written.Removed, Ms);
+  }
+  return Status;
+}
+
+} // namespace
+
+int main(int Argc, const char **Argv) {
+  llvm::InitLLVM X(Argc, Argv);
+  return run(Argc, Argv);
+}

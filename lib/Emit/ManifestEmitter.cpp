@@ -1,0 +1,90 @@
+//===- ManifestEmitter.cpp - manifest.json --------------------------------===//
+#include "taskscan/Emitters.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace taskscan {
+
+namespace {
+
+void writeValues(llvm::json::OStream &J, const std::vector<TaskValue> &Values) {
+  J.array([&] {
+    for (const TaskValue &V : Values)
+      J.object([&] {
+        J.attribute("name", V.Name);
+        J.attribute("cpp_type", V.CppType);
+        J.attribute("flyte_type", V.Type.name());
+      });
+  });
+}
+
+void writeResources(llvm::json::OStream &J,
+                    const std::vector<std::pair<std::string, std::string>> &R) {
+  J.object([&] {
+    for (const auto &[Name, Quantity] : R)
+      J.attribute(Name, Quantity);
+  });
+}
+
+llvm::json::Value optional(const std::optional<std::string> &S) {
+  return S ? llvm::json::Value(*S) : llvm::json::Value(nullptr);
+}
+
+} // namespace
+
+std::string emitManifest(const ProjectModel &Model) {
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  llvm::json::OStream J(OS, /*IndentSize=*/2);
+  J.object([&] {
+    J.attribute("schema_version", 1);
+    J.attributeArray("images", [&] {
+      for (const ModelImage &Image : Model.Images)
+        J.object([&] {
+          J.attribute("key", Image.Key);
+          J.attribute("reference", Image.Reference);
+          J.attribute("executable", Image.Executable);
+          J.attribute("base_image", Image.BaseImage);
+          J.attributeArray("tasks", [&] {
+            for (const std::string &Name : Image.TaskNames)
+              J.value(Name);
+          });
+        });
+    });
+    J.attributeArray("tasks", [&] {
+      for (const ModelTask &T : Model.Tasks) {
+        const ScannedTask &S = T.Source;
+        J.object([&] {
+          J.attribute("name", S.Name);
+          J.attribute("function", S.Function);
+          J.attribute("file", T.DisplayFile);
+          J.attribute("line", S.Definition.Line);
+          J.attribute("container_image", optional(S.Options.ContainerImage));
+          J.attribute("image", T.Image);
+          J.attribute("image_key", T.ImageKey);
+          J.attributeBegin("inputs");
+          writeValues(J, S.Inputs);
+          J.attributeEnd();
+          J.attributeBegin("outputs");
+          writeValues(J, S.Outputs);
+          J.attributeEnd();
+          J.attribute("retries", S.Options.Retries);
+          J.attribute("timeout", optional(S.Options.Timeout));
+          J.attribute("cache", S.Options.Cache);
+          J.attribute("cache_version", optional(S.Options.CacheVersion));
+          J.attributeBegin("requests");
+          writeResources(J, S.Options.Requests);
+          J.attributeEnd();
+          J.attributeBegin("limits");
+          writeResources(J, S.Options.Limits);
+          J.attributeEnd();
+        });
+      }
+    });
+  });
+  OS << '\n';
+  return Out;
+}
+
+} // namespace taskscan

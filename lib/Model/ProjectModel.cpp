@@ -1,0 +1,193 @@
+//===- ProjectModel.cpp - Scanned tasks + config -> one model -------------===//
+#include "taskscan/ProjectModel.h"
+
+#include "taskscan/TemplateResolver.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+namespace taskscan {
+
+std::vector<const ModelTask *> ProjectModel::tasksOf(const ModelImage &Image) const {
+  std::vector<const ModelTask *> Out;
+  for (const ModelTask &T : Tasks)
+    if (T.ImageKey == Image.Key)
+      Out.push_back(&T);
+  return Out;
+}
+
+bool isValidProjectName(llvm::StringRef Name) {
+  return !Name.empty() && Name.size() <= 64 &&
+         (llvm::isAlpha(Name.front()) || Name.front() == '_') &&
+         llvm::all_of(Name, [](char C) {
+           return llvm::isAlnum(C) || C == '_' || C == '-';
+         });
+}
+
+std::string deriveImageKey(llvm::StringRef Reference) {
+  // Last path component plus version: ghcr.io/acme/spark:3.5 -> spark-3-5.
+  llvm::StringRef Name = Reference;
+  size_t Slash = Name.rfind('/');
+  if (Slash != llvm::StringRef::npos)
+    Name = Name.drop_front(Slash + 1);
+  std::string Key;
+  for (char C : Name.lower()) {
+    bool Ok = llvm::isAlnum(C) || C == '_' || C == '-';
+    if (Ok)
+      Key += C;
+    else if (!Key.empty() && Key.back() != '-')
+      Key += '-';
+  }
+  while (!Key.empty() && Key.back() == '-')
+    Key.pop_back();
+  if (Key.size() > 48) // digests make long keys; the hash keeps them unique
+    Key.resize(48);
+  if (Key.empty())
+    Key = "image";
+  return Key;
+}
+
+std::string displayPath(llvm::StringRef Path, llvm::StringRef Base) {
+  if (Base.empty())
+    return Path.str();
+  std::string Prefix = Base.str();
+  if (!llvm::StringRef(Prefix).ends_with("/"))
+    Prefix += '/';
+  if (Path.starts_with(Prefix))
+    return Path.drop_front(Prefix.size()).str();
+  return Path.str();
+}
+
+namespace {
+
+std::string shortHash(llvm::StringRef S) {
+  return llvm::utohexstr(llvm::xxh3_64bits(S), /*LowerCase=*/true).substr(0, 8);
+}
+
+} // namespace
+
+ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
+                               const ImageConfig &Config,
+                               const ModelOptions &Options,
+                               DiagnosticList &Diags) {
+  ProjectModel Model;
+  Model.ProjectName = Options.ProjectName;
+  Model.InstallDir = Config.InstallDir;
+
+  // One task per function, whichever TUs saw it; ordered by name so that
+  // nothing below depends on the order of sources or threads.
+  std::map<std::string, const ScannedTask *> ByIdentity;
+  std::set<std::string> Defined;
+  for (const TranslationUnitResult &U : Units)
+    for (const ScannedTask &T : U.Tasks) {
+      auto [It, New] = ByIdentity.emplace(T.identity(), &T);
+      if (!New && T.Definition < It->second->Definition)
+        It->second = &T;
+      Defined.insert(T.Function);
+    }
+  std::vector<const ScannedTask *> Tasks;
+  for (const auto &[Id, T] : ByIdentity)
+    Tasks.push_back(T);
+  llvm::sort(Tasks, [](const ScannedTask *A, const ScannedTask *B) {
+    return std::tie(A->Name, A->Annotation) < std::tie(B->Name, B->Annotation);
+  });
+
+  std::map<std::string, const ScannedTask *> ByName;
+  std::map<std::string, std::string> ConfiguredKeyOf; // reference -> key
+  for (const ScannedTask *T : Tasks) {
+    auto [It, New] = ByName.emplace(T->Name, T);
+    if (!New) {
+      Diags
+          .error("task-scan-duplicate-task", T->Annotation,
+                 fmt::format("two tasks are named '{}' ('{}' and '{}'); give one "
+                             "another name with name = \"...\"",
+                             T->Name, It->second->Function, T->Function))
+          .Notes.push_back({It->second->Annotation, "the other task is here"});
+      continue;
+    }
+    auto Resolved = resolveContainerImage(
+        T->Options.ContainerImage.value_or(""), Config);
+    if (auto *E = std::get_if<ResolveError>(&Resolved)) {
+      Diagnostic &D = Diags.error(E->Check, T->Annotation,
+                                  fmt::format("task '{}': {}", T->Name, E->Message));
+      if (!E->Note.empty())
+        D.Notes.push_back({T->Annotation, E->Note});
+      continue;
+    }
+    auto &Image = std::get<ResolvedImage>(Resolved);
+    ModelTask MT;
+    MT.Source = *T;
+    MT.Image = Image.Reference;
+    MT.DisplayFile = displayPath(T->Definition.File, Options.BaseDirectory);
+    if (!Image.ConfiguredKey.empty())
+      ConfiguredKeyOf[Image.Reference] = Image.ConfiguredKey;
+    Model.Tasks.push_back(std::move(MT));
+  }
+
+  // Keys: the configured name, else derived; derived keys that collide with
+  // each other or with a configured name get a hash of the reference.
+  std::set<std::string> References;
+  for (const ModelTask &T : Model.Tasks)
+    References.insert(T.Image);
+  std::set<std::string> Taken;
+  std::map<std::string, std::vector<std::string>> Derived; // key -> references
+  for (const std::string &Ref : References) {
+    auto It = ConfiguredKeyOf.find(Ref);
+    if (It != ConfiguredKeyOf.end())
+      Taken.insert(llvm::StringRef(It->second).lower());
+    else
+      Derived[deriveImageKey(Ref)].push_back(Ref);
+  }
+  std::map<std::string, std::string> KeyOf;
+  for (const std::string &Ref : References) {
+    auto It = ConfiguredKeyOf.find(Ref);
+    if (It != ConfiguredKeyOf.end()) {
+      // Config names may hold upper case; keys are [a-z0-9_-].
+      std::string Key = llvm::StringRef(It->second).lower();
+      KeyOf[Ref] = Key;
+    }
+  }
+  for (const auto &[Key, Refs] : Derived)
+    for (const std::string &Ref : Refs)
+      KeyOf[Ref] = (Refs.size() == 1 && !Taken.count(Key))
+                       ? Key
+                       : Key + "-" + shortHash(Ref);
+
+  std::map<std::string, ModelImage> Images;
+  for (ModelTask &T : Model.Tasks) {
+    T.ImageKey = KeyOf[T.Image];
+    ModelImage &Image = Images[T.ImageKey];
+    Image.Key = T.ImageKey;
+    Image.Reference = T.Image;
+    Image.TaskNames.push_back(T.Source.Name);
+  }
+  for (auto &[Key, Image] : Images) {
+    auto ConfiguredIt = ConfiguredKeyOf.find(Image.Reference);
+    Image.BaseImage = Config.baseImageFor(
+        ConfiguredIt != ConfiguredKeyOf.end() ? llvm::StringRef(ConfiguredIt->second)
+                                              : llvm::StringRef(Key));
+    Image.Executable = Model.ProjectName + "_" + Key;
+    Model.Images.push_back(std::move(Image));
+  }
+
+  // Declared with FLYTE_TASK in some TU but defined in none that was scanned.
+  std::map<std::string, SourcePosition> Undefined;
+  for (const TranslationUnitResult &U : Units)
+    for (const auto &[Function, Where] : U.DeclaredOnly)
+      if (!Defined.count(Function))
+        Undefined.emplace(Function, Where);
+  for (const auto &[Function, Where] : Undefined)
+    Diags.warning("task-scan-undefined-task", Where,
+                  fmt::format("task '{}' is declared here but not defined in any "
+                              "scanned source; it is not part of any image",
+                              Function));
+  return Model;
+}
+
+} // namespace taskscan

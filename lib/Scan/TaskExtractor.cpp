@@ -1,0 +1,578 @@
+//===- TaskExtractor.cpp - Tasks from a parsed translation unit -----------===//
+//
+// What a declaration means lives here: which annotated declarations are
+// tasks, what their signature is in Flyte's type system, and what the
+// annotation's arguments say once constant names are looked up.
+//
+//===----------------------------------------------------------------------===//
+#include "TaskExtractor.h"
+
+#include "taskscan/AnnotationArguments.h"
+
+#include "clang/AST/Attr.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
+
+#include <fmt/format.h>
+
+using namespace clang;
+
+namespace taskscan {
+
+std::string absolutePath(llvm::StringRef WorkingDirectory, llvm::StringRef Path) {
+  llvm::SmallString<256> P(Path);
+  if (!llvm::sys::path::is_absolute(P)) {
+    llvm::SmallString<256> Abs(WorkingDirectory);
+    llvm::sys::path::append(Abs, P);
+    P = Abs;
+  }
+  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(P);
+}
+
+SourcePosition positionOf(const SourceManager &SM, SourceLocation Loc,
+                          llvm::StringRef WorkingDirectory) {
+  if (Loc.isInvalid())
+    return {};
+  SourceLocation Expansion = SM.getExpansionLoc(Loc);
+  PresumedLoc P = SM.getPresumedLoc(Expansion, /*UseLineDirectives=*/false);
+  if (P.isInvalid())
+    return {};
+  return {absolutePath(WorkingDirectory, P.getFilename()), P.getLine(),
+          P.getColumn()};
+}
+
+namespace {
+
+/// The string literal a constant-folded annotate argument holds.
+const StringLiteral *annotationText(const AnnotateAttr *A) {
+  if (A->args_size() == 0)
+    return nullptr;
+  const Expr *E = *A->args_begin();
+  while (true) {
+    if (const auto *CE = dyn_cast<ConstantExpr>(E))
+      E = CE->getSubExpr();
+    else if (const auto *IC = dyn_cast<ImplicitCastExpr>(E))
+      E = IC->getSubExpr();
+    else if (const auto *PE = dyn_cast<ParenExpr>(E))
+      E = PE->getSubExpr();
+    else
+      break;
+  }
+  const auto *S = dyn_cast<StringLiteral>(E);
+  return S && S->isOrdinary() ? S : nullptr;
+}
+
+const AnnotateAttr *taskAnnotation(const Decl *D) {
+  for (const AnnotateAttr *A : D->specific_attrs<AnnotateAttr>())
+    if (A->getAnnotation() == TaskAnnotation)
+      return A;
+  return nullptr;
+}
+
+/// Walks from the outermost named non-inline contexts of \p D; true when
+/// they are exactly \p Path (e.g. {"std", "filesystem"}), inline namespaces
+/// such as libstdc++'s __cxx11 or libc++'s __1 skipped.
+bool isInNamespaces(const Decl *D, llvm::ArrayRef<llvm::StringRef> Path) {
+  std::vector<llvm::StringRef> Found;
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent()) {
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      if (!NS->isInline())
+        Found.insert(Found.begin(), NS->getName());
+    } else if (!isa<TranslationUnitDecl>(DC) && !isa<LinkageSpecDecl>(DC)) {
+      return false;
+    }
+  }
+  return llvm::ArrayRef<llvm::StringRef>(Found) == Path;
+}
+
+const ClassTemplateSpecializationDecl *stdTemplate(QualType T,
+                                                   llvm::StringRef Name) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      T->getAsCXXRecordDecl());
+  if (!Spec || Spec->getName() != Name || !isInNamespaces(Spec, {"std"}))
+    return nullptr;
+  return Spec;
+}
+
+const char *const SupportedTypes =
+    "bool, integer types, float, double, std::string, "
+    "std::filesystem::path and std::vector of those";
+
+/// A scalar Flyte type (not a list) and its normalized C++ spelling.
+std::optional<std::pair<FlyteKind, std::string>> scalarType(QualType T,
+                                                           const ASTContext &Ctx) {
+  T = T.getCanonicalType().getUnqualifiedType();
+  if (const auto *B = T->getAs<BuiltinType>()) {
+    switch (B->getKind()) {
+    case BuiltinType::Bool:
+      return std::make_pair(FlyteKind::Bool, std::string("bool"));
+    case BuiltinType::Short:
+    case BuiltinType::Int:
+    case BuiltinType::Long:
+    case BuiltinType::LongLong:
+    case BuiltinType::UShort:
+    case BuiltinType::UInt:
+    case BuiltinType::ULong:
+    case BuiltinType::ULongLong:
+      return std::make_pair(FlyteKind::Int,
+                            T.getAsString(PrintingPolicy(Ctx.getLangOpts())));
+    case BuiltinType::Float:
+      return std::make_pair(FlyteKind::Float, std::string("float"));
+    case BuiltinType::Double:
+      return std::make_pair(FlyteKind::Float, std::string("double"));
+    default:
+      return std::nullopt;
+    }
+  }
+  if (const auto *Str = stdTemplate(T, "basic_string")) {
+    const auto &Args = Str->getTemplateArgs();
+    if (Args.size() >= 1 && Args[0].getKind() == TemplateArgument::Type &&
+        Ctx.hasSameType(Args[0].getAsType(), Ctx.CharTy))
+      return std::make_pair(FlyteKind::String, std::string("std::string"));
+    return std::nullopt;
+  }
+  if (const auto *RD = T->getAsCXXRecordDecl())
+    if (RD->getName() == "path" && isInNamespaces(RD, {"std", "filesystem"}))
+      return std::make_pair(FlyteKind::File, std::string("std::filesystem::path"));
+  return std::nullopt;
+}
+
+/// A parameter's or single result's Flyte type: a scalar or a vector of one.
+std::optional<std::pair<FlyteType, std::string>> valueType(QualType T,
+                                                          const ASTContext &Ctx) {
+  if (auto S = scalarType(T, Ctx))
+    return std::make_pair(FlyteType{S->first, false}, S->second);
+  QualType Canon = T.getCanonicalType().getUnqualifiedType();
+  if (const auto *Vec = stdTemplate(Canon, "vector")) {
+    const auto &Args = Vec->getTemplateArgs();
+    if (Args.size() >= 1 && Args[0].getKind() == TemplateArgument::Type)
+      if (auto E = scalarType(Args[0].getAsType(), Ctx))
+        return std::make_pair(FlyteType{E->first, true},
+                              "std::vector<" + E->second + ">");
+  }
+  return std::nullopt;
+}
+
+class Extractor {
+public:
+  Extractor(ASTContext &Ctx, llvm::StringRef WorkingDirectory,
+            TranslationUnitResult &Result)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), WorkingDirectory(WorkingDirectory),
+        Result(Result) {}
+
+  void handle(Decl *D, const AnnotateAttr *A) {
+    if (auto *FD = dyn_cast<FunctionDecl>(D)) {
+      // Instantiations inherit the annotation; the template is reported once.
+      if (FD->isTemplateInstantiation() ||
+          FD->getTemplateSpecializationKind() == TSK_ExplicitSpecialization)
+        return;
+      Functions.insert(FD->getCanonicalDecl());
+      return;
+    }
+    if (const auto *VD = dyn_cast<VarDecl>(D)) {
+      const Expr *Init = VD->getInit();
+      if (Init && isa<LambdaExpr>(Init->IgnoreImplicit())) {
+        error("task-scan-lambda", A->getLocation(),
+              fmt::format("'{}' is a lambda; a task must be a free function or "
+                          "a static member function",
+                          VD->getName().str()));
+        return;
+      }
+    }
+    if (D->isTemplated() || isa<FunctionTemplateDecl>(D))
+      return; // reported through the templated function
+    error("task-scan-not-a-function", A->getLocation(),
+          "FLYTE_TASK must stand before a function declaration");
+  }
+
+  void finish() {
+    for (FunctionDecl *Canon : Functions)
+      checkFunction(Canon);
+  }
+
+private:
+  SourcePosition position(SourceLocation Loc) {
+    return positionOf(SM, Loc, WorkingDirectory);
+  }
+
+  Diagnostic &error(std::string Check, SourceLocation Loc, std::string Message) {
+    return Result.Diagnostics.error(std::move(Check), position(Loc),
+                                    std::move(Message));
+  }
+
+  /// The declaration carrying the written (not inherited) annotation.
+  std::pair<FunctionDecl *, const AnnotateAttr *> annotated(FunctionDecl *Canon) {
+    for (FunctionDecl *R : Canon->redecls())
+      for (const AnnotateAttr *A : R->specific_attrs<AnnotateAttr>())
+        if (A->getAnnotation() == TaskAnnotation && !A->isInherited())
+          return {R, A};
+    return {Canon, taskAnnotation(Canon)};
+  }
+
+  void checkFunction(FunctionDecl *Canon) {
+    auto [Annotated, Attr] = annotated(Canon);
+    SourceLocation At = Attr->getLocation();
+    std::string Qualified = Canon->getQualifiedNameAsString();
+
+    if (Canon->getDescribedFunctionTemplate() || Canon->isTemplated()) {
+      error("task-scan-template", At,
+            fmt::format("function template '{}' cannot be a task: a task needs "
+                        "one concrete signature",
+                        Qualified));
+      return;
+    }
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(Canon)) {
+      if (MD->getParent()->isLambda()) {
+        error("task-scan-lambda", At,
+              "a lambda cannot be a task; use a free function or a static "
+              "member function");
+        return;
+      }
+      if (!MD->isStatic()) {
+        error("task-scan-member-function", At,
+              fmt::format("'{}' is a non-static member function; a task must be "
+                          "a free function or a static member function",
+                          Qualified));
+        return;
+      }
+    }
+    if (Canon->isVariadic()) {
+      error("task-scan-variadic", At,
+            fmt::format("variadic function '{}' cannot be a task", Qualified));
+      return;
+    }
+    FunctionDecl *Def = Canon->getDefinition();
+    if (!Def) {
+      Result.DeclaredOnly.emplace_back(Qualified, position(At));
+      return;
+    }
+    if (!Def->isExternallyVisible()) {
+      error("task-scan-internal-linkage", At,
+            fmt::format("task '{}' has internal linkage (static or in an "
+                        "anonymous namespace); the generated entrypoint cannot "
+                        "call it",
+                        Qualified));
+      return;
+    }
+
+    ScannedTask Task;
+    Task.Function = Qualified;
+    Task.UnqualifiedName = Canon->getNameAsString();
+    Task.Annotation = position(At);
+    Task.Definition = position(Def->getLocation());
+    Task.IsExternC = Canon->isExternC();
+    if (!describeContext(Canon, Task, At))
+      return;
+    bool SignatureOk = describeSignature(Def, Task);
+    bool OptionsOk = readArguments(Attr, Annotated, Task);
+    if (!SignatureOk || !OptionsOk)
+      return;
+    Task.Name = Task.Options.Name
+                    ? *Task.Options.Name
+                    : llvm::StringRef(Qualified).str();
+    for (size_t Pos; (Pos = Task.Name.find("::")) != std::string::npos;)
+      Task.Name.replace(Pos, 2, ".");
+    if (!Task.Options.Name && !isValidTaskName(Task.Name)) {
+      error("task-scan-task-name", At,
+            fmt::format("the derived task name '{}' is not valid; give one with "
+                        "name = \"...\"",
+                        Task.Name));
+      return;
+    }
+    Result.Tasks.push_back(std::move(Task));
+  }
+
+  /// Namespaces for a forward declaration, or the header defining the class
+  /// of a static member function.
+  bool describeContext(FunctionDecl *FD, ScannedTask &Task, SourceLocation At) {
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
+      const CXXRecordDecl *Class = MD->getParent()->getDefinition();
+      SourceLocation ClassLoc = SM.getExpansionLoc(Class->getLocation());
+      if (SM.isInMainFile(ClassLoc)) {
+        error("task-scan-member-in-source", At,
+              fmt::format("class '{}' of static member task '{}' must be defined "
+                          "in a header so the generated entrypoint can include it",
+                          Class->getQualifiedNameAsString(),
+                          MD->getQualifiedNameAsString()))
+            .Notes.push_back({position(Class->getLocation()),
+                              "class defined here"});
+        return false;
+      }
+      Task.DeclaringHeader = position(ClassLoc).File;
+      return true;
+    }
+    for (const DeclContext *DC = FD->getDeclContext(); DC; DC = DC->getParent()) {
+      if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
+        Task.Namespaces.insert(Task.Namespaces.begin(),
+                               (NS->isInline() ? "inline " : "") +
+                                   NS->getNameAsString());
+      else if (!isa<TranslationUnitDecl>(DC) && !isa<LinkageSpecDecl>(DC)) {
+        error("task-scan-not-a-function", At,
+              "a task must be declared at namespace scope or be a static "
+              "member function");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool describeSignature(FunctionDecl *Def, ScannedTask &Task) {
+    bool Ok = true;
+    const PrintingPolicy Policy(Ctx.getLangOpts());
+    for (const ParmVarDecl *P : Def->parameters()) {
+      if (P->getName().empty()) {
+        error("task-scan-unnamed-parameter", P->getBeginLoc(),
+              fmt::format("every parameter of task '{}' needs a name (it is the "
+                          "Flyte input's name)",
+                          Task.Function));
+        Ok = false;
+        continue;
+      }
+      TaskValue In;
+      In.Name = P->getNameAsString();
+      In.CppType = P->getType().getAsString(Policy);
+      QualType T = P->getType();
+      if (const auto *Ref = T->getAs<ReferenceType>()) {
+        QualType Pointee = Ref->getPointeeType();
+        if (!T->isLValueReferenceType() || !Pointee.isConstQualified() ||
+            Pointee.isVolatileQualified()) {
+          error("task-scan-parameter-type", P->getLocation(),
+                fmt::format("parameter '{}' of type '{}' is not supported: pass "
+                            "by value or by const reference",
+                            In.Name, In.CppType));
+          Ok = false;
+          continue;
+        }
+        In.ByConstRef = true;
+        T = Pointee;
+      }
+      auto VT = valueType(T, Ctx);
+      if (!VT) {
+        error("task-scan-parameter-type", P->getLocation(),
+              fmt::format("parameter '{}' has unsupported type '{}'; supported: {}",
+                          In.Name, In.CppType, SupportedTypes));
+        Ok = false;
+        continue;
+      }
+      In.Type = VT->first;
+      In.ValueType = VT->second;
+      Task.Inputs.push_back(std::move(In));
+    }
+
+    QualType Ret = Def->getReturnType();
+    std::string Written = Ret.getAsString(Policy);
+    auto ReturnError = [&] {
+      error("task-scan-return-type", Def->getReturnTypeSourceRange().isValid()
+                                         ? Def->getReturnTypeSourceRange().getBegin()
+                                         : Def->getLocation(),
+            fmt::format("task '{}' returns unsupported type '{}'; supported: void, "
+                        "{}, or std::tuple/std::pair of them",
+                        Task.Function, Written, SupportedTypes));
+      return false;
+    };
+    if (Ret->isVoidType())
+      return Ok;
+    if (Ret->isReferenceType())
+      return ReturnError();
+    auto addOutput = [&](QualType T) {
+      auto VT = valueType(T, Ctx);
+      if (!VT)
+        return false;
+      TaskValue Out;
+      Out.Name = "o" + std::to_string(Task.Outputs.size());
+      Out.CppType = T.getAsString(Policy);
+      Out.Type = VT->first;
+      Out.ValueType = VT->second;
+      Task.Outputs.push_back(std::move(Out));
+      return true;
+    };
+    if (addOutput(Ret)) {
+      Task.ReturnType = Task.Outputs[0].ValueType;
+      return Ok;
+    }
+    QualType Canon = Ret.getCanonicalType().getUnqualifiedType();
+    const ClassTemplateSpecializationDecl *Tuple = stdTemplate(Canon, "tuple");
+    const ClassTemplateSpecializationDecl *Pair = stdTemplate(Canon, "pair");
+    if (!Tuple && !Pair)
+      return ReturnError();
+    llvm::SmallVector<QualType, 4> Elements;
+    for (const TemplateArgument &Arg : (Tuple ? Tuple : Pair)->getTemplateArgs().asArray()) {
+      if (Arg.getKind() == TemplateArgument::Pack) {
+        for (const TemplateArgument &E : Arg.pack_elements())
+          Elements.push_back(E.getAsType());
+      } else if (Arg.getKind() == TemplateArgument::Type) {
+        Elements.push_back(Arg.getAsType());
+      }
+    }
+    if (Elements.empty())
+      return ReturnError();
+    std::vector<std::string> Spelled;
+    for (QualType E : Elements) {
+      if (!addOutput(E))
+        return ReturnError();
+      Spelled.push_back(Task.Outputs.back().ValueType);
+    }
+    Task.ReturnsTuple = true;
+    Task.ReturnType = fmt::format("std::{}<{}>", Tuple ? "tuple" : "pair",
+                                  fmt::join(Spelled, ", "));
+    return Ok;
+  }
+
+  /// Parses the annotation's text, looks up constant names from where the
+  /// annotation was written and validates keys and values.
+  bool readArguments(const AnnotateAttr *Attr, const Decl *Annotated,
+                     ScannedTask &Task) {
+    SourceLocation At = Attr->getLocation();
+    const StringLiteral *Text = annotationText(Attr);
+    if (!Text) {
+      error("task-scan-annotation", At,
+            "malformed FLYTE_TASK annotation (is flyte/task.hpp up to date?)");
+      return false;
+    }
+    auto Parsed = parseAnnotationArguments(Text->getString());
+    if (auto *Message = std::get_if<std::string>(&Parsed)) {
+      error("task-scan-annotation", At,
+            fmt::format("malformed FLYTE_TASK arguments: {}", *Message));
+      return false;
+    }
+    auto &Args = std::get<std::vector<AnnotationArgument>>(Parsed);
+    bool Ok = true;
+    for (AnnotationArgument &Arg : Args) {
+      const auto *Name = std::get_if<ConstantName>(&Arg.Value);
+      if (!Name)
+        continue;
+      auto Value = evaluateConstant(*Name, Annotated->getLexicalDeclContext());
+      if (auto *Message = std::get_if<std::string>(&Value)) {
+        error("task-scan-constant", At,
+              fmt::format("value of '{}': {}", Arg.Key, *Message));
+        Ok = false;
+        continue;
+      }
+      Arg.Value = std::get<ArgumentValue>(Value);
+    }
+    if (!Ok)
+      return false;
+    for (const ArgumentProblem &P : validateTaskArguments(Args, Task.Options)) {
+      error(P.Check, At, P.Message);
+      Ok = false;
+    }
+    return Ok;
+  }
+
+  /// Looks \p Name up as C++ would from \p From (enclosing scopes outward,
+  /// using-directives included) and evaluates the constant it names.
+  std::variant<ArgumentValue, std::string> evaluateConstant(const ConstantName &Name,
+                                                           const DeclContext *From) {
+    const NamedDecl *Found = nullptr;
+    for (const DeclContext *DC = Name.Global ? Ctx.getTranslationUnitDecl() : From;
+         DC && !Found; DC = DC->getParent())
+      Found = lookupPath(DC, Name.Parts);
+    const auto *VD = dyn_cast_or_null<VarDecl>(Found);
+    if (!VD)
+      return fmt::format("'{}' does not name a constant visible here",
+                         Name.spelling());
+    if (!VD->isConstexpr() && !VD->getType().isConstQualified())
+      return fmt::format("'{}' is not a constexpr constant", Name.spelling());
+    const Expr *Init = VD->getAnyInitializer();
+    if (!Init)
+      return fmt::format("'{}' has no initializer here", Name.spelling());
+    QualType T = VD->getType().getCanonicalType();
+    if (T->isBooleanType() || T->isIntegralOrEnumerationType()) {
+      const APValue *V = VD->evaluateValue();
+      if (!V || !V->isInt())
+        return fmt::format("'{}' is not a constant expression", Name.spelling());
+      if (T->isBooleanType())
+        return ArgumentValue(V->getInt().getBoolValue());
+      return ArgumentValue(V->getInt().getSExtValue());
+    }
+    const Expr *E = Init->IgnoreImplicit();
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(E)) // std::string_view
+      E = Construct->getNumArgs() == 1 ? Construct->getArg(0)->IgnoreImplicit()
+                                       : nullptr;
+    if (E) {
+      if (const auto *S = dyn_cast<StringLiteral>(E->IgnoreParens()))
+        if (S->isOrdinary())
+          return ArgumentValue(S->getString().str());
+      if (E->getType()->isPointerType())
+        if (auto S = E->tryEvaluateString(Ctx))
+          return ArgumentValue(*S);
+    }
+    return fmt::format("'{}' must be a string, integer or bool constant",
+                       Name.spelling());
+  }
+
+  static const NamedDecl *lookupIn(const DeclContext *DC, llvm::StringRef Part,
+                                   unsigned Depth = 0) {
+    if (Depth > 8) // using-directive cycles
+      return nullptr;
+    IdentifierInfo *II = &DC->getParentASTContext().Idents.get(Part);
+    for (const NamedDecl *ND : DC->lookup(II))
+      return ND;
+    for (const UsingDirectiveDecl *U : DC->using_directives())
+      if (const NamedDecl *ND = lookupIn(U->getNominatedNamespace(), Part, Depth + 1))
+        return ND;
+    // Members of an inline namespace are members of its parent.
+    for (const Decl *D : DC->decls())
+      if (const auto *NS = dyn_cast<NamespaceDecl>(D))
+        if (NS->isInline())
+          if (const NamedDecl *ND = lookupIn(NS, Part, Depth + 1))
+            return ND;
+    return nullptr;
+  }
+
+  static const NamedDecl *lookupPath(const DeclContext *DC,
+                                     const std::vector<std::string> &Parts) {
+    const NamedDecl *Current = nullptr;
+    for (size_t I = 0; I < Parts.size(); ++I) {
+      if (I) {
+        if (const auto *Alias = dyn_cast<NamespaceAliasDecl>(Current))
+          Current = Alias->getNamespace();
+        DC = dyn_cast<DeclContext>(Current);
+        if (!DC)
+          return nullptr;
+      }
+      Current = lookupIn(DC, Parts[I]);
+      if (!Current)
+        return nullptr;
+    }
+    return Current;
+  }
+
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  llvm::StringRef WorkingDirectory;
+  TranslationUnitResult &Result;
+  llvm::SetVector<FunctionDecl *> Functions;
+};
+
+class AnnotationVisitor : public RecursiveASTVisitor<AnnotationVisitor> {
+public:
+  explicit AnnotationVisitor(Extractor &E) : E(E) {}
+  bool VisitDecl(Decl *D) {
+    if (D->hasAttrs())
+      if (const AnnotateAttr *A = taskAnnotation(D))
+        E.handle(D, A);
+    return true;
+  }
+
+private:
+  Extractor &E;
+};
+
+} // namespace
+
+void extractTasks(ASTContext &Ctx, llvm::StringRef WorkingDirectory,
+                  TranslationUnitResult &Result) {
+  Extractor E(Ctx, WorkingDirectory, Result);
+  AnnotationVisitor(E).TraverseDecl(Ctx.getTranslationUnitDecl());
+  E.finish();
+}
+
+} // namespace taskscan

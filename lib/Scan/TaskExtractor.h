@@ -1,0 +1,30 @@
+//===- TaskExtractor.h - Tasks from a parsed translation unit -------------===//
+#ifndef TASKSCAN_SCAN_TASKEXTRACTOR_H
+#define TASKSCAN_SCAN_TASKEXTRACTOR_H
+
+#include "taskscan/Task.h"
+
+#include "clang/AST/ASTContext.h"
+
+namespace taskscan {
+
+/// The annotation FLYTE_TASK expands to in a scan (see flyte/task.hpp).
+inline constexpr const char *TaskAnnotation = "flyte.task";
+
+/// Finds every declaration annotated with FLYTE_TASK in \p Ctx, checks it
+/// and adds tasks and diagnostics to \p Result. \p WorkingDirectory makes
+/// relative file names absolute.
+void extractTasks(clang::ASTContext &Ctx, llvm::StringRef WorkingDirectory,
+                  TranslationUnitResult &Result);
+
+/// An absolute, dot-free path for \p Path as clang's SourceManager named it.
+std::string absolutePath(llvm::StringRef WorkingDirectory, llvm::StringRef Path);
+
+/// The position (file, line, column) where \p Loc was written, looking
+/// through macro expansions to the outermost one.
+SourcePosition positionOf(const clang::SourceManager &SM, clang::SourceLocation Loc,
+                          llvm::StringRef WorkingDirectory);
+
+} // namespace taskscan
+
+#endif

@@ -1,0 +1,66 @@
+//===- Scanner.h - From sources to tasks ----------------------------------===//
+//
+// Runs the real clang front end on each translation unit (in parallel) and
+// extracts every FLYTE_TASK-annotated function. The prefilter and the result
+// cache sit in front of the parse; both may only ever skip work whose result
+// is known.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TASKSCAN_SCANNER_H
+#define TASKSCAN_SCANNER_H
+
+#include "taskscan/Task.h"
+
+#include "clang/Tooling/CompilationDatabase.h"
+
+#include <string>
+#include <vector>
+
+namespace taskscan {
+
+/// One translation unit to scan: the file, its compile command as the build
+/// would run it, and the directory it runs in.
+struct ScanJob {
+  std::string File;
+  std::string Directory;
+  std::vector<std::string> CommandLine;
+};
+
+struct ScanOptions {
+  std::string ResourceDir;       ///< Clang builtin headers (stddef.h, ...).
+  std::string RuntimeIncludeDir; ///< Holds flyte/task.hpp; added last.
+  unsigned Jobs = 0;             ///< 0: all cores.
+  std::string CacheDir;          ///< Empty: no result cache.
+  bool Prefilter = true;         ///< Skip TUs that cannot contain a task.
+};
+
+struct ScanStats {
+  unsigned Parsed = 0, Cached = 0, Skipped = 0;
+};
+
+struct ScanResult {
+  std::vector<TranslationUnitResult> Units; ///< In job order.
+  ScanStats Stats;
+};
+
+/// The jobs for \p Sources (all files of \p Database when empty), one per
+/// compile command; sources are made absolute against the current directory.
+std::vector<ScanJob> jobsFromDatabase(const clang::tooling::CompilationDatabase &Database,
+                                      const std::vector<std::string> &Sources);
+
+/// The command line clang runs for \p Job: the build's own minus what clang
+/// does not understand (GCC-only flags) and what would write files, plus the
+/// scan mode (-fsyntax-only, FLYTE_TASK_SCAN, no warnings).
+std::vector<std::string> scanCommandLine(const ScanJob &Job,
+                                         const ScanOptions &Options);
+
+/// Parses one translation unit and extracts its tasks.
+TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
+                                          const ScanOptions &Options);
+
+/// Scans every job, in parallel, through the prefilter and the cache.
+ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options);
+
+} // namespace taskscan
+
+#endif
