@@ -76,8 +76,7 @@ std::vector<std::string> strings_of_sizes(const std::vector<long>& sizes) {
 /// A fine o0, then an o1 of `size` bytes.
 std::tuple<long, std::string> small_then_big(long size) { return {1, std::string(static_cast<std::size_t>(size), 'x')}; }
 
-/// A fine o0, then a named pipe as the file o1: accepted when the task returns, but it cannot
-/// be copied when the outputs are written, which exercises the rollback of o0.
+/// A fine o0, then a named pipe as the file o1, which copying would wait on forever.
 std::tuple<std::string, fs::path> small_then_fifo(const std::string& dir) {
   fs::path fifo = fs::path(dir) / "fifo";
   if (::mkfifo(fifo.c_str(), 0600) != 0) throw std::runtime_error("mkfifo failed");

@@ -270,7 +270,8 @@ Float parseFloat(std::string_view text) {
   } else {
     value = std::strtod(terminated.c_str(), &stop);
   }
-  outOfRange = errno == ERANGE;
+  // Like from_chars: a denormal result is fine, only overflow and underflow to zero are not.
+  outOfRange = errno == ERANGE && (std::isinf(value) || value == 0);
   wellFormed = !terminated.empty() && stop == terminated.c_str() + terminated.size();
 #endif
   if (!wellFormed) throw ValueError("expected a number, got " + quote(text));
@@ -312,7 +313,9 @@ std::string formatFloat(Float value) {
   for (int precision = 1;; ++precision) {
     std::snprintf(buffer, sizeof buffer, "%.*g", precision, static_cast<double>(value));
     bool last = precision >= std::numeric_limits<Float>::max_digits10;
-    if (last || parseFloat<Float>(buffer) == value) return buffer;
+    bool roundTrips = std::is_same_v<Float, float> ? std::strtof(buffer, nullptr) == value
+                                                   : std::strtod(buffer, nullptr) == value;
+    if (last || roundTrips) return buffer;
   }
 #endif
 }
@@ -445,8 +448,10 @@ OutputElement encodeOutput(const T& value) {
     if (type == fs::file_type::not_found) {
       throw ValueError("the returned file " + quotePath(value) + " does not exist");
     }
-    if (type == fs::file_type::directory) {
-      throw ValueError("the returned path " + quotePath(value) + " is a directory, not a file");
+    // Copying anything but a regular file makes no Flyte file, and a named pipe would block
+    // copy_file forever.
+    if (type != fs::file_type::regular) {
+      throw ValueError("the returned path " + quotePath(value) + " is not a regular file");
     }
     return {value.string(), value};
   } else {
