@@ -308,7 +308,8 @@ std::string formatFloat(Float value) {
 #else
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
-  // The shortest "%.Ng" that reads back as the same value, as to_chars would give.
+  // The shortest "%.Ng" that reads back as the same value. Like to_chars, but %g may choose
+  // the exponent form where to_chars would not ("1e+02" for 100); both read back the same.
   char buffer[64];
   for (int precision = 1;; ++precision) {
     std::snprintf(buffer, sizeof buffer, "%.*g", precision, static_cast<double>(value));
@@ -468,7 +469,10 @@ OutputElement encodeOutput(const T& value) {
 
 /// Writes one element where nobody looks yet (a staging name).
 inline void writeOutputElement(const OutputElement& element, const fs::path& path) {
-  if (!element.file) return writeFile(path, element.text);
+  if (!element.file) {
+    writeFile(path, element.text);
+    return;
+  }
   std::error_code error;
   fs::copy_file(*element.file, path, fs::copy_options::overwrite_existing, error);
   if (error) {
@@ -486,7 +490,10 @@ inline bool isAlreadyInPlace(const OutputValue& output, const fs::path& target) 
 inline void stageOutput(const OutputValue& output, const fs::path& staged) {
   std::error_code error;
   fs::remove_all(staged, error);  // left over from a crashed run
-  if (!output.isList) return writeOutputElement(output.elements.front(), staged);
+  if (!output.isList) {
+    writeOutputElement(output.elements.front(), staged);
+    return;
+  }
   fs::create_directory(staged, error);
   if (error) throw ValueError("cannot create " + quotePath(staged) + ": " + error.message());
   for (std::size_t i = 0; i < output.elements.size(); ++i) {
