@@ -71,7 +71,7 @@ cl::opt<std::string> ResourceDir("resource-dir", cl::desc("Clang resource direct
                                  cl::value_desc("dir"), cl::cat(Category));
 cl::opt<std::string> ProjectName("project", cl::desc("Prefix of the task executables (<project>_<key>)"),
                                  cl::init("flyte_tasks"), cl::cat(Category));
-cl::opt<bool> Stats("stats", cl::desc("Print parsed/cached/skipped counts and timing"),
+cl::opt<bool> Stats("verbose", cl::desc("Print parsed/cached/skipped counts and timing to stderr"),
                     cl::cat(Category));
 
 void printVersion(llvm::raw_ostream &OS) {

@@ -117,6 +117,8 @@ public:
     // Bodies say nothing about a task; clang still parses those it must
     // (constexpr functions, deduced return types).
     CI.getFrontendOpts().SkipFunctionBodies = true;
+    // Errors are reported by task-scan, not as clang's "N errors generated".
+    CI.getDiagnosticOpts().ShowCarets = false;
     return true;
   }
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what task-scan needs to build, test and run its example, from
+# Debian's packages. Idempotent: does nothing when everything is there.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ make git python3 pkg-config
+  # LLVM/Clang 19 (Debian 12 has clang 14 by default; task-scan needs 19)
+  clang-19 libclang-19-dev llvm-19-dev llvm-19-tools libclang-common-19-dev libclang-rt-19-dev
+  libfmt-dev libgtest-dev
+  # container images, offline (tests and the example's image build)
+  buildah podman runc busybox-static
+  # the pre-commit hook's end-to-end test
+  pre-commit
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "task-scan: installing ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
