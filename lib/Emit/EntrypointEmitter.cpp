@@ -81,7 +81,10 @@ std::string emitEntrypoint(const ProjectModel &Model, const ModelImage &Image,
     const ScannedTask &S = Tasks[I]->Source;
     Out += fmt::format("// {}, defined at {}:{}\n", S.Function,
                        Tasks[I]->DisplayFile, S.Definition.Line);
-    Out += fmt::format("void run_{}(flyte::runtime::TaskIO &io) {{\n", I);
+    // A task without inputs or outputs never touches io: keep users'
+    // -Werror builds quiet.
+    Out += fmt::format("void run_{}({}flyte::runtime::TaskIO &io) {{\n", I,
+                       S.Inputs.empty() && S.Outputs.empty() ? "[[maybe_unused]] " : "");
     std::vector<std::string> Args;
     for (size_t A = 0; A < S.Inputs.size(); ++A) {
       Out += fmt::format("  auto a{} = io.input<{}>({});\n", A,
