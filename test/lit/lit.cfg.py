@@ -22,3 +22,4 @@ config.substitutions.append(("%task-scan", os.path.join(config.task_scan_tools_d
 config.substitutions.append(("%flyte-include", os.path.join(config.task_scan_src_root, "lib", "runtime", "include")))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%inputs", os.path.join(os.path.dirname(__file__), "Inputs")))
+config.substitutions.append(("%exit-status", "sh " + os.path.join(os.path.dirname(__file__), "Inputs", "exit-status.sh")))
