@@ -149,6 +149,16 @@ void printDiagnostics(const DiagnosticList &Diags) {
                                 Warnings == 1 ? "" : "s");
 }
 
+/// Compilers print the paths they were given; sources under the current
+/// directory are shown relative to it.
+void showPathsRelativeTo(DiagnosticList &Diags, llvm::StringRef Base) {
+  for (Diagnostic &D : Diags.items()) {
+    D.Position.File = displayPath(D.Position.File, Base);
+    for (DiagnosticNote &N : D.Notes)
+      N.Position.File = displayPath(N.Position.File, Base);
+  }
+}
+
 void printTaskList(const ProjectModel &Model) {
   size_t NameWidth = 0, ImageWidth = 0;
   for (const ModelTask &T : Model.Tasks) {
@@ -244,6 +254,7 @@ int run(int Argc, const char **Argv) {
   ModelOpts.BaseDirectory = std::string(Cwd);
   ProjectModel Model = buildProjectModel(Scan.Units, Config, ModelOpts, Diags);
   Diags.sortAndUnique();
+  showPathsRelativeTo(Diags, Cwd);
   printDiagnostics(Diags);
 
   if (ListImages)

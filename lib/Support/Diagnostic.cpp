@@ -98,7 +98,8 @@ const char *severityName(Severity S) {
 
 void renderOne(llvm::raw_ostream &OS, SourceLineCache &Lines,
                const SourcePosition &Where, Severity Level,
-               llvm::StringRef Message, llvm::StringRef Check, bool Color) {
+               llvm::StringRef Message, llvm::StringRef Check, bool Color,
+               bool ShowSource = true) {
   if (Color)
     OS.changeColor(llvm::raw_ostream::SAVEDCOLOR, /*Bold=*/true);
   OS << Where.File;
@@ -122,6 +123,8 @@ void renderOne(llvm::raw_ostream &OS, SourceLineCache &Lines,
   if (Color)
     OS.resetColor();
   OS << '\n';
+  if (!ShowSource)
+    return;
   if (auto Line = Lines.line(Where.File, Where.Line)) {
     OS << *Line << '\n';
     if (Where.Column) {
@@ -146,8 +149,10 @@ void renderText(const DiagnosticList &Diags, llvm::raw_ostream &OS,
   SourceLineCache Lines;
   for (const Diagnostic &D : Diags.items()) {
     renderOne(OS, Lines, D.Position, D.Level, D.Message, D.Check, Color);
+    // A note at the error's own position needs no second copy of the line.
     for (const DiagnosticNote &N : D.Notes)
-      renderOne(OS, Lines, N.Position, Severity::Note, N.Message, "", Color);
+      renderOne(OS, Lines, N.Position, Severity::Note, N.Message, "", Color,
+                !(N.Position == D.Position));
   }
 }
 
