@@ -49,6 +49,11 @@ constexpr const char *ReferenceCheck = "task-scan-image-reference";
 /// An image configuration is a few lines; anything this large is a mistake
 /// (and bounds the work and memory spent on it).
 constexpr size_t MaxConfigBytes = 1 << 20;
+/// llvm::yaml's scanner spends time per token for every flow collection
+/// opened on the current line, so deeply nested '[' / '{' are refused before
+/// parsing. (Deep nesting that slips past this estimate is still safe: the
+/// tree is walked without recursion, see YamlConfigReader::drain.)
+constexpr unsigned MaxFlowNesting = 256;
 
 /// User text as it may appear in a message: bytes outside printable ASCII
 /// are shown as \xNN, so no newline or terminal escape reaches the output.
@@ -119,7 +124,8 @@ std::string normalizedInstallDir(llvm::StringRef Dir) {
 std::string nearest(llvm::StringRef Wrong,
                     std::initializer_list<llvm::StringRef> Candidates) {
   for (llvm::StringRef C : Candidates)
-    if (Wrong.edit_distance(C) <= std::max<size_t>(2, C.size() / 3))
+    if (Wrong.edit_distance(C) <= std::max<size_t>(2, C.size() / 3) ||
+        (Wrong.size() >= 4 && C.starts_with(Wrong)))
       return fmt::format("did you mean '{}'?", C.str());
   return "";
 }
@@ -183,6 +189,28 @@ bool looksLikeIni(llvm::StringRef Text) {
 // YAML
 //===----------------------------------------------------------------------===//
 
+/// Where flow collections first nest deeper than MaxFlowNesting, counting
+/// brackets outside comments (quotes are not tracked: a cheap estimate).
+std::optional<size_t> tooDeeplyNested(llvm::StringRef Text) {
+  unsigned Depth = 0;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    char C = Text[I];
+    if (C == '#' && (I == 0 || Text[I - 1] == ' ' || Text[I - 1] == '\t' ||
+                     Text[I - 1] == '\n')) {
+      size_t End = Text.find('\n', I);
+      if (End == llvm::StringRef::npos)
+        break;
+      I = End;
+    } else if (C == '[' || C == '{') {
+      if (++Depth > MaxFlowNesting)
+        return I;
+    } else if ((C == ']' || C == '}') && Depth > 0) {
+      --Depth;
+    }
+  }
+  return std::nullopt;
+}
+
 /// How PyYAML (YAML 1.1, which flytekit uses) types a plain scalar. A value
 /// that is not a string there is not an image name or reference to flytekit.
 llvm::StringRef plainScalarType(llvm::StringRef S) {
@@ -230,6 +258,13 @@ public:
   }
 
   bool read(DiagnosticList &Diags) {
+    if (auto Where = tooDeeplyNested(Text)) {
+      Diags.error(ConfigCheck, positionAt(Text, *Where, Path),
+                  fmt::format("YAML collections nested more than {} levels "
+                              "deep are not read",
+                              MaxFlowNesting));
+      return false;
+    }
     llvm::yaml::Stream Stream(llvm::MemoryBufferRef(Text, Path), SM,
                               /*ShowColors=*/false);
     auto Doc = Stream.begin();
@@ -260,9 +295,29 @@ private:
       return Fallback;
     return positionAt(Text, Loc.getPointer() - Text.begin(), Path);
   }
+  SourcePosition at(const char *Pointer,
+                    const SourcePosition &Fallback) const {
+    return at(llvm::SMLoc::getFromPointer(Pointer), Fallback);
+  }
+  /// Where \p N starts: llvm::yaml gives a null node the position of what
+  /// follows it and an alias none, and starts a flow collection after its
+  /// bracket.
   SourcePosition at(const llvm::yaml::Node *N,
                     const SourcePosition &Fallback) const {
-    return N ? at(N->getSourceRange().Start, Fallback) : Fallback;
+    if (!N || llvm::isa<llvm::yaml::NullNode>(N))
+      return Fallback;
+    if (auto *Alias = llvm::dyn_cast<llvm::yaml::AliasNode>(N))
+      return at(Alias->getName().data() - 1, Fallback);
+    const char *Start = N->getSourceRange().Start.getPointer();
+    if (Start && (llvm::isa<llvm::yaml::SequenceNode>(N) ||
+                  llvm::isa<llvm::yaml::MappingNode>(N))) {
+      const char *P = Start;
+      while (P > Text.begin() && llvm::StringRef(" \t\r\n").contains(P[-1]))
+        --P;
+      if (P > Text.begin() && (P[-1] == '[' || P[-1] == '{'))
+        Start = P - 1;
+    }
+    return at(Start, Fallback);
   }
 
   /// Parses \p Root to its end without recursion. llvm::yaml parses lazily
@@ -328,15 +383,19 @@ private:
     if (!N)
       return false;
     const char *Feature = nullptr;
-    if (llvm::isa<llvm::yaml::AliasNode>(N))
+    SourcePosition Where = at(N, Fallback);
+    if (llvm::isa<llvm::yaml::AliasNode>(N)) {
       Feature = "a YAML alias ('*')";
-    else if (!N->getAnchor().empty())
+    } else if (!N->getAnchor().empty()) {
       Feature = "a YAML anchor ('&')";
-    else if (!N->getRawTag().empty())
+      Where = at(N->getAnchor().data() - 1, Where);
+    } else if (!N->getRawTag().empty()) {
       Feature = "a YAML tag ('!')";
+      Where = at(N->getRawTag().data(), Where);
+    }
     if (!Feature)
       return false;
-    Found.error(ConfigCheck, at(N, Fallback),
+    Found.error(ConfigCheck, Where,
                 fmt::format("{} is not allowed in {}; write the value out",
                             Feature, What.str()));
     return true;
@@ -466,12 +525,18 @@ private:
   llvm::yaml::MappingNode *mappingOrNull(llvm::yaml::Node *N,
                                          llvm::StringRef What,
                                          const SourcePosition &Fallback) {
-    if (!N || llvm::isa<llvm::yaml::NullNode>(N))
-      return nullptr; // `images:` with nothing under it: no images.
+    if (!N)
+      return nullptr;
     if (refuseGraphFeatures(N, What, Fallback)) {
       drain(N);
       return nullptr;
     }
+    // `images:` with nothing (or `~`, `null`) under it: no images.
+    if (llvm::isa<llvm::yaml::NullNode>(N))
+      return nullptr;
+    if (auto *S = llvm::dyn_cast<llvm::yaml::ScalarNode>(N))
+      if (plainScalarType(S->getRawValue()) == "null")
+        return nullptr;
     if (auto *M = llvm::dyn_cast<llvm::yaml::MappingNode>(N))
       return M;
     Found.error(ConfigCheck, at(N, Fallback),
