@@ -28,6 +28,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <set>
 
 using namespace taskscan;
 namespace cl = llvm::cl;
@@ -73,6 +74,13 @@ cl::opt<std::string> ProjectName("project", cl::desc("Prefix of the task executa
                                  cl::init("flyte_tasks"), cl::cat(Category));
 cl::opt<bool> Stats("verbose", cl::desc("Print parsed/cached/skipped counts and timing to stderr"),
                     cl::cat(Category));
+cl::opt<std::string> DepFile("depfile",
+                             cl::desc("Write a Makefile-style depfile of every file the scan read"),
+                             cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> DepFileTarget("depfile-target",
+                                   cl::desc("The target named in --depfile (default: "
+                                            "<output-dir>/manifest.json)"),
+                                   cl::value_desc("path"), cl::cat(Category));
 
 void printVersion(llvm::raw_ostream &OS) {
   OS << "task-scan " << TASK_SCAN_VERSION << " (LLVM " << LLVM_VERSION_STRING << ")\n";
@@ -169,6 +177,39 @@ void printTaskList(const ProjectModel &Model) {
     llvm::outs() << fmt::format("{:<{}}  {:<{}}  {}:{}\n", T.Source.Name, NameWidth,
                                 T.Image, ImageWidth, T.DisplayFile,
                                 T.Source.Definition.Line);
+}
+
+/// `target: file...` as make and ninja read it: every file the scan read
+/// (sources, the headers they include, the image configuration), so that a
+/// build system runs task-scan again when one of them changes.
+std::string depfileContent(llvm::StringRef Target, const ScanResult &Scan,
+                           llvm::StringRef Config) {
+  auto Escape = [](llvm::StringRef Path) {
+    std::string Out;
+    for (char C : Path) {
+      if (C == ' ' || C == '#')
+        Out += '\\';
+      else if (C == '$')
+        Out += '$';
+      Out += C;
+    }
+    return Out;
+  };
+  std::set<std::string> Files;
+  if (!Config.empty()) {
+    llvm::SmallString<256> Absolute(Config);
+    llvm::sys::fs::make_absolute(Absolute);
+    Files.insert(std::string(Absolute));
+  }
+  for (const TranslationUnitResult &U : Scan.Units) {
+    if (!U.MainFile.empty())
+      Files.insert(U.MainFile);
+    Files.insert(U.Dependencies.begin(), U.Dependencies.end());
+  }
+  std::string Out = Escape(Target) + ":";
+  for (const std::string &F : Files)
+    Out += " \\\n  " + Escape(F);
+  return Out + "\n";
 }
 
 int run(int Argc, const char **Argv) {
@@ -285,6 +326,25 @@ int run(int Argc, const char **Argv) {
         Scan.Units.size(), Scan.Stats.Parsed, Scan.Stats.Cached, Scan.Stats.Skipped,
         Model.Tasks.size(), Model.Images.size(), Written.Written, Written.Unchanged,
         Written.Removed, Ms);
+  }
+  if (!DepFile.empty()) {
+    std::string Target = DepFileTarget;
+    if (Target.empty()) {
+      llvm::SmallString<256> Manifest(OutputDir.empty() ? "." : OutputDir.getValue());
+      llvm::sys::fs::make_absolute(Manifest);
+      llvm::sys::path::append(Manifest, "manifest.json");
+      llvm::sys::path::remove_dots(Manifest, true);
+      Target = std::string(Manifest);
+    }
+    llvm::SmallString<256> Path(DepFile);
+    llvm::sys::fs::make_absolute(Path);
+    bool Changed;
+    std::string Error;
+    if (!writeFileIfChanged(Path, depfileContent(Target, Scan, ConfigFile), Changed,
+                            Error)) {
+      llvm::WithColor::error(llvm::errs(), "task-scan") << Error << "\n";
+      Status = ExitUsage;
+    }
   }
   return Status;
 }
