@@ -26,7 +26,6 @@
 
 #include <fmt/format.h>
 
-#include <set>
 
 namespace taskscan {
 

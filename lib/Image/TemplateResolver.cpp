@@ -20,6 +20,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace taskscan {
 
 namespace {
@@ -286,10 +288,14 @@ resolveContainerImage(llvm::StringRef Template, const ImageConfig &Config) {
                      fmt::format("unsupported attribute '{}' in '{}'; only "
                                  "'fqn' and 'version' are supported",
                                  P->Attribute.str(), shown(Written)),
-                     suggestNearest(P->Attribute,
-                                    std::vector<llvm::StringRef>{"fqn",
-                                                                 "version"},
-                                    "attributes"));
+                     P->Attribute == "tag" || P->Attribute == "digest"
+                         ? std::string("did you mean 'version'? it is the "
+                                       "digest when there is one, else the "
+                                       "tag")
+                         : suggestNearest(P->Attribute,
+                                          std::vector<llvm::StringRef>{
+                                              "fqn", "version"},
+                                          "attributes"));
       }
     }
   }

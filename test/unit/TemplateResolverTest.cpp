@@ -222,7 +222,9 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"{{.image.gpu.tag}}", "task-scan-image-attribute",
                   "unsupported attribute 'tag' in '{{.image.gpu.tag}}'; only "
                   "'fqn' and 'version' are supported",
-                  ""},
+                  "did you mean 'version'?"},
+        ErrorCase{"{{.image.gpu.name}}", "task-scan-image-attribute",
+                  "unsupported attribute 'name'", ""},
         ErrorCase{"{{.image.gpu.FQN}}:1", "task-scan-image-attribute",
                   "'FQN'", "did you mean 'fqn'? attributes are case-sensitive"},
         ErrorCase{"{{.image.gpu.versoin}}", "task-scan-image-attribute",
