@@ -1,12 +1,21 @@
 //===- ScanDriver.cpp - All translation units, in parallel ----------------===//
+//
+// Each translation unit is answered by the cheapest source that knows: the
+// result cache, then the prefilter ("no task can be here"), then the parse.
+//
+//===----------------------------------------------------------------------===//
 #include "TaskExtractor.h"
 
+#include "taskscan/Prefilter.h"
+#include "taskscan/ResultCache.h"
 #include "taskscan/Scanner.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
+
+#include <optional>
 
 namespace taskscan {
 
@@ -28,17 +37,79 @@ jobsFromDatabase(const clang::tooling::CompilationDatabase &Database,
   return Jobs;
 }
 
+namespace {
+
+/// Where each translation unit's answer came from.
+enum class Outcome { Parsed, Cached, Skipped };
+
+} // namespace
+
+// Two phases: first every translation unit asks the cache and the prefilter
+// (cheap: milliseconds each), then the candidates are parsed (about a second
+// each). The prefilter's shared file contents are released before the
+// parses, which keeps peak memory to the parses in flight.
 ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options) {
   ScanResult Result;
   Result.Units.resize(Jobs.size());
+  std::vector<Outcome> Outcomes(Jobs.size(), Outcome::Parsed);
+  std::vector<std::vector<std::string>> CommandLines(Jobs.size());
+  std::optional<ResultCache> Cache;
+  if (!Options.CacheDir.empty())
+    Cache.emplace(Options.CacheDir);
+  llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Options.Jobs));
+
+  std::vector<size_t> ToParse;
   {
-    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Options.Jobs));
+    std::optional<Prefilter> Filter;
+    if (Options.Prefilter)
+      Filter.emplace();
+    std::vector<char> NeedsParse(Jobs.size(), 0);
     for (size_t I = 0; I < Jobs.size(); ++I)
-      Pool.async([&, I] { Result.Units[I] = scanTranslationUnit(Jobs[I], Options); });
+      Pool.async([&, I] {
+        const ScanJob &Job = Jobs[I];
+        TranslationUnitResult &Unit = Result.Units[I];
+        CommandLines[I] = scanCommandLine(Job, Options);
+        if (Cache) {
+          std::optional<CachedUnit> Hit = Cache->lookup(Job, CommandLines[I]);
+          // A cached "no task" is the prefilter's word; --scan-all parses.
+          if (Hit && (!Hit->Skipped || Filter)) {
+            Unit = std::move(Hit->Result);
+            Outcomes[I] = Outcome::Cached;
+            return;
+          }
+        }
+        if (Filter) {
+          PrefilterVerdict Verdict = Filter->check(Job, Options);
+          if (!Verdict.MayHoldTasks) {
+            Unit.MainFile = absolutePath(Job.Directory, Job.File);
+            Outcomes[I] = Outcome::Skipped;
+            if (Cache)
+              Cache->storeSkipped(Job, CommandLines[I], Verdict.Dependencies);
+            return;
+          }
+        }
+        NeedsParse[I] = 1;
+      });
     Pool.wait();
+    for (size_t I = 0; I < Jobs.size(); ++I)
+      if (NeedsParse[I])
+        ToParse.push_back(I);
   }
-  for (const TranslationUnitResult &U : Result.Units)
-    U.Parsed ? ++Result.Stats.Parsed : ++Result.Stats.Skipped;
+
+  for (size_t I : ToParse)
+    Pool.async([&, I] {
+      Result.Units[I] = scanTranslationUnit(Jobs[I], Options);
+      if (Cache)
+        Cache->storeResult(Jobs[I], CommandLines[I], Result.Units[I]);
+    });
+  Pool.wait();
+
+  for (Outcome O : Outcomes)
+    switch (O) {
+    case Outcome::Parsed: ++Result.Stats.Parsed; break;
+    case Outcome::Cached: ++Result.Stats.Cached; break;
+    case Outcome::Skipped: ++Result.Stats.Skipped; break;
+    }
   return Result;
 }
 

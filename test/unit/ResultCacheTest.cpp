@@ -1,0 +1,276 @@
+// The result cache: a hit needs every key part and every dependency's
+// content unchanged; anything odd on disk is a miss, never a crash. Each
+// ResultCache instance stands for one run (files are hashed once per run).
+#include "taskscan/ResultCache.h"
+#include "taskscan/Version.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "gtest/gtest.h"
+
+#include <atomic>
+#include <thread>
+
+using namespace taskscan;
+
+namespace {
+
+class ResultCacheTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    llvm::SmallString<128> Dir;
+    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("taskscan-cache", Dir));
+    Root = std::string(Dir);
+    CacheDir = Root + "/cache";
+    write("include/wrap.hpp", "#define GPU_TASK(...) FLYTE_TASK(__VA_ARGS__)\n");
+    write("include/other.hpp", "int other();\n");
+    write("a.cpp", "#include \"wrap.hpp\"\nGPU_TASK() void a() {}\n");
+    write("b.cpp", "#include \"other.hpp\"\nvoid b() {}\n");
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(Root); }
+
+  std::string path(llvm::StringRef Relative) { return Root + "/" + Relative.str(); }
+
+  void write(llvm::StringRef Relative, llvm::StringRef Text) {
+    std::string Path = path(Relative);
+    ASSERT_FALSE(llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path)));
+    std::error_code EC;
+    llvm::raw_fd_ostream Out(Path, EC);
+    ASSERT_FALSE(EC);
+    Out << Text;
+  }
+
+  ScanJob job(llvm::StringRef File) {
+    return {path(File), Root, {"clang++", "-std=c++17", "-Iinclude", path(File)}};
+  }
+  std::vector<std::string> commandLine(const ScanJob &Job) { return Job.CommandLine; }
+
+  /// A parse result as the scanner makes it: a task and what was read.
+  TranslationUnitResult resultFor(llvm::StringRef File, llvm::StringRef Header) {
+    TranslationUnitResult R;
+    R.MainFile = path(File);
+    R.Parsed = true;
+    ScannedTask T;
+    T.Name = "a";
+    T.Function = "a";
+    T.UnqualifiedName = "a";
+    T.Annotation = {path(File), 2, 1};
+    T.Definition = {path(File), 2, 17};
+    T.Options.ContainerImage = "{{.image.gpu}}";
+    R.Tasks.push_back(T);
+    R.Dependencies = {path(File), path(Header)};
+    return R;
+  }
+
+  /// One run: a fresh cache over the same directory.
+  ResultCache run(std::string Identity = "tool 1") { return ResultCache(CacheDir, Identity); }
+
+  std::string Root, CacheDir;
+};
+
+TEST_F(ResultCacheTest, MissThenHit) {
+  ScanJob A = job("a.cpp");
+  {
+    ResultCache Cache = run();
+    EXPECT_FALSE(Cache.lookup(A, A.CommandLine));
+    EXPECT_TRUE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  }
+  ResultCache Cache = run();
+  std::optional<CachedUnit> Hit = Cache.lookup(A, A.CommandLine);
+  ASSERT_TRUE(Hit);
+  EXPECT_FALSE(Hit->Skipped);
+  EXPECT_FALSE(Hit->Result.Parsed);
+  ASSERT_EQ(Hit->Result.Tasks.size(), 1u);
+  EXPECT_EQ(Hit->Result.Tasks[0].Options.ContainerImage, "{{.image.gpu}}");
+  EXPECT_EQ(toJson(Hit->Result), toJson(resultFor("a.cpp", "include/wrap.hpp")));
+}
+
+TEST_F(ResultCacheTest, SkippedVerdictRoundTrips) {
+  ScanJob B = job("b.cpp");
+  ASSERT_TRUE(run().storeSkipped(B, B.CommandLine,
+                                 {path("b.cpp"), path("include/other.hpp")}));
+  std::optional<CachedUnit> Hit = run().lookup(B, B.CommandLine);
+  ASSERT_TRUE(Hit);
+  EXPECT_TRUE(Hit->Skipped);
+  EXPECT_EQ(Hit->Result.MainFile, path("b.cpp"));
+}
+
+TEST_F(ResultCacheTest, MissWhenMainFileChanges) {
+  ScanJob A = job("a.cpp");
+  ASSERT_TRUE(run().storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  write("a.cpp", "#include \"wrap.hpp\"\nGPU_TASK(retries = 1) void a() {}\n");
+  EXPECT_FALSE(run().lookup(A, A.CommandLine));
+}
+
+TEST_F(ResultCacheTest, MissWhenCommandLineChanges) {
+  ScanJob A = job("a.cpp");
+  ASSERT_TRUE(run().storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  ScanJob Defined = A;
+  Defined.CommandLine.insert(Defined.CommandLine.begin() + 1, "-DGPU=1");
+  EXPECT_FALSE(run().lookup(Defined, Defined.CommandLine));
+  EXPECT_TRUE(run().lookup(A, A.CommandLine));
+}
+
+TEST_F(ResultCacheTest, MissWhenToolChanges) {
+  ScanJob A = job("a.cpp");
+  ASSERT_TRUE(run("tool 1").storeResult(A, A.CommandLine,
+                                        resultFor("a.cpp", "include/wrap.hpp")));
+  EXPECT_FALSE(run("tool 2").lookup(A, A.CommandLine));
+  EXPECT_TRUE(run("tool 1").lookup(A, A.CommandLine));
+}
+
+TEST_F(ResultCacheTest, MissWhenDirectoryOrFileDiffers) {
+  ScanJob A = job("a.cpp");
+  ASSERT_TRUE(run().storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  ScanJob OtherDir = A;
+  OtherDir.Directory = Root + "/include";
+  EXPECT_FALSE(run().lookup(OtherDir, OtherDir.CommandLine));
+  ScanJob B = job("b.cpp");
+  EXPECT_FALSE(run().lookup(B, A.CommandLine));
+}
+
+TEST_F(ResultCacheTest, HeaderEditInvalidatesOnlyItsDependents) {
+  ScanJob A = job("a.cpp"), B = job("b.cpp");
+  {
+    ResultCache Cache = run();
+    ASSERT_TRUE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+    ASSERT_TRUE(Cache.storeSkipped(B, B.CommandLine,
+                                   {path("b.cpp"), path("include/other.hpp")}));
+  }
+  write("include/wrap.hpp", "#define GPU_TASK(...) FLYTE_TASK(retries = 3, __VA_ARGS__)\n");
+  ResultCache Cache = run();
+  EXPECT_FALSE(Cache.lookup(A, A.CommandLine));
+  EXPECT_TRUE(Cache.lookup(B, B.CommandLine));
+}
+
+TEST_F(ResultCacheTest, MissWhenDependencyVanishes) {
+  ScanJob A = job("a.cpp");
+  ASSERT_TRUE(run().storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  ASSERT_FALSE(llvm::sys::fs::remove(path("include/wrap.hpp")));
+  EXPECT_FALSE(run().lookup(A, A.CommandLine));
+}
+
+TEST_F(ResultCacheTest, SameContentRewrittenStillHits) {
+  // A touch (new mtime, same bytes) is not an edit.
+  ScanJob A = job("a.cpp");
+  ASSERT_TRUE(run().storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  write("include/wrap.hpp", "#define GPU_TASK(...) FLYTE_TASK(__VA_ARGS__)\n");
+  EXPECT_TRUE(run().lookup(A, A.CommandLine));
+}
+
+TEST_F(ResultCacheTest, CorruptEntriesAreMisses) {
+  ScanJob A = job("a.cpp");
+  ResultCache Writer = run();
+  std::string Entry = Writer.entryPath(A, A.CommandLine);
+  ASSERT_TRUE(Writer.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  std::string Good = (*llvm::MemoryBuffer::getFile(Entry))->getBuffer().str();
+  auto Corrupt = [&](const std::string &Text) {
+    std::error_code EC;
+    llvm::raw_fd_ostream Out(Entry, EC);
+    Out << Text;
+  };
+  std::string Flipped = Good;
+  Flipped[Good.size() / 2] ^= 0x20;
+  std::string ForgedChecksum = Good;
+  ForgedChecksum.replace(ForgedChecksum.rfind("checksum ") + 9, 16, "0123456789abcdef");
+  for (const std::string &Bad :
+       {std::string(), Good.substr(0, Good.size() / 2), Good.substr(0, Good.size() - 1),
+        Flipped, ForgedChecksum, std::string("\0\0\0checksum \n", 14),
+        std::string(4096, 'x'), Good + "trailing"}) {
+    Corrupt(Bad);
+    EXPECT_FALSE(run().lookup(A, A.CommandLine)) << Bad.size();
+  }
+  // A corrupt entry is simply replaced.
+  ResultCache Cache = run();
+  EXPECT_TRUE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  EXPECT_TRUE(run().lookup(A, A.CommandLine));
+}
+
+TEST_F(ResultCacheTest, EntryOfAnotherKeyIsAMiss) {
+  // An entry copied or renamed onto another key's name does not count.
+  ScanJob A = job("a.cpp"), B = job("b.cpp");
+  ResultCache Cache = run();
+  ASSERT_TRUE(Cache.storeSkipped(B, B.CommandLine, {path("b.cpp")}));
+  ASSERT_FALSE(llvm::sys::fs::copy_file(Cache.entryPath(B, B.CommandLine),
+                                        Cache.entryPath(A, A.CommandLine)));
+  EXPECT_FALSE(run().lookup(A, A.CommandLine));
+}
+
+TEST_F(ResultCacheTest, ResultsWithClangErrorsAreNotStored) {
+  // The error may be a missing header that appears later.
+  ScanJob A = job("a.cpp");
+  TranslationUnitResult R = resultFor("a.cpp", "include/wrap.hpp");
+  R.Diagnostics.error("clang-diagnostic-error", {path("a.cpp"), 1, 10},
+                      "'missing.hpp' file not found");
+  EXPECT_FALSE(run().storeResult(A, A.CommandLine, R));
+  EXPECT_FALSE(run().lookup(A, A.CommandLine));
+}
+
+TEST_F(ResultCacheTest, TaskDiagnosticsAreStored) {
+  ScanJob A = job("a.cpp");
+  TranslationUnitResult R = resultFor("a.cpp", "include/wrap.hpp");
+  R.Diagnostics.error("task-scan-unknown-key", {path("a.cpp"), 2, 10}, "unknown key");
+  ASSERT_TRUE(run().storeResult(A, A.CommandLine, R));
+  std::optional<CachedUnit> Hit = run().lookup(A, A.CommandLine);
+  ASSERT_TRUE(Hit);
+  ASSERT_EQ(Hit->Result.Diagnostics.items().size(), 1u);
+  EXPECT_EQ(Hit->Result.Diagnostics.items()[0].Check, "task-scan-unknown-key");
+}
+
+TEST_F(ResultCacheTest, FilesChangedDuringTheRunAreNotStored) {
+  ScanJob A = job("a.cpp");
+  ResultCache Cache = run();
+  // Written after the run started: the parse may have seen older content.
+  write("include/wrap.hpp", "#define GPU_TASK(...) FLYTE_TASK(retries = 9, __VA_ARGS__)\n");
+  EXPECT_FALSE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+}
+
+TEST_F(ResultCacheTest, EachFileIsHashedOncePerRun) {
+  FileHasher Hasher;
+  std::optional<FileDigest> First = Hasher.digest(path("a.cpp"));
+  ASSERT_TRUE(First);
+  write("a.cpp", "changed\n");
+  EXPECT_TRUE(First->sameContent(*Hasher.digest(path("a.cpp"))));
+  EXPECT_FALSE(First->sameContent(*FileHasher().digest(path("a.cpp"))));
+  EXPECT_FALSE(FileHasher().digest(path("missing.cpp")));
+}
+
+TEST_F(ResultCacheTest, ConcurrentWritersAndReadersShareOneDirectory) {
+  // Separate instances stand for separate task-scan processes.
+  ScanJob A = job("a.cpp"), B = job("b.cpp");
+  TranslationUnitResult R = resultFor("a.cpp", "include/wrap.hpp");
+  std::atomic<int> Torn{0}, Failed{0};
+  std::vector<std::thread> Threads;
+  for (int T = 0; T < 8; ++T)
+    Threads.emplace_back([&] {
+      for (int I = 0; I < 40; ++I) {
+        ResultCache Cache = run();
+        if (!Cache.storeResult(A, A.CommandLine, R) ||
+            !Cache.storeSkipped(B, B.CommandLine, {path("b.cpp")}))
+          ++Failed;
+        std::optional<CachedUnit> Hit = Cache.lookup(A, A.CommandLine);
+        if (!Hit || Hit->Result.Tasks.size() != 1)
+          ++Torn;
+        if (!Cache.lookup(B, B.CommandLine))
+          ++Torn;
+      }
+    });
+  for (std::thread &T : Threads)
+    T.join();
+  EXPECT_EQ(Failed, 0);
+  EXPECT_EQ(Torn, 0);
+  // No temporary files left behind.
+  std::error_code EC;
+  int Files = 0;
+  for (llvm::sys::fs::directory_iterator It(CacheDir, EC), End; It != End && !EC;
+       It.increment(EC)) {
+    ++Files;
+    EXPECT_EQ(llvm::sys::path::extension(It->path()), ".entry") << It->path();
+  }
+  EXPECT_EQ(Files, 2);
+}
+
+} // namespace
