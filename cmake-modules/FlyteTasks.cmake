@@ -1,0 +1,567 @@
+#[=======================================================================[.rst:
+FlyteTasks
+----------
+
+Builds C++ Flyte tasks into one executable, one Dockerfile and one container
+image per image their ``FLYTE_TASK(container_image = ...)`` annotations name.
+
+Use it through the package, or with this repository added to the build::
+
+  find_package(FlyteTasks CONFIG REQUIRED)     # after `cmake --install`
+  # or: add_subdirectory(task-scan)  /  FetchContent_MakeAvailable(task-scan)
+
+.. command:: add_flyte_tasks
+
+  ::
+
+    add_flyte_tasks(<name>
+                    SOURCES <source>...
+                    CONFIG <file>
+                    [IMAGES <key>=<reference>...]
+                    [LINK_LIBRARIES <item>...]
+                    [INCLUDE_DIRECTORIES <dir>...]
+                    [COMPILE_DEFINITIONS <definition>...]
+                    [OUTPUT_DIR <dir>]
+                    [STATIC])
+
+  Scans ``SOURCES`` with ``task-scan`` and creates:
+
+  ``<name>_<key>``
+    One executable per image key (``ml_gpu``, ``ml_default``, ...): the
+    entrypoint task-scan generates for that image linked with the objects of
+    ``SOURCES``. The sources are compiled once into an object library with
+    ``-ffunction-sections -fdata-sections`` and every executable is linked
+    with ``--gc-sections`` (and ``--as-needed``), so each one holds only its
+    own image's tasks and what they use.
+  ``<name>_codegen``
+    Runs ``task-scan --output-dir`` and writes the generated files (manifest,
+    entrypoints, Dockerfiles, ``flyte_tasks.py``). It runs again when a
+    source, a header it includes or the configuration changes; task-scan
+    rewrites only files whose content changed, so nothing else rebuilds.
+  ``<name>_images``
+    Builds each image from ``<dir>/images/<key>/Dockerfile`` with the
+    container tool it finds (podman, buildah or docker), tagged with the
+    image's reference from the manifest. Not part of ``all``.
+
+  The options are:
+
+  ``SOURCES``
+    The C++ files defining the tasks (relative to the current source
+    directory). They must exist when CMake configures.
+  ``CONFIG``
+    The image configuration: flytekit's YAML (``images:`` and task-scan's
+    ``build:`` section) or the INI form. Required.
+  ``IMAGES``
+    Adds or overrides named images, as ``task-scan --image``:
+    ``gpu=ghcr.io/acme/gpu:1.2``, or a bare reference for the default image.
+  ``LINK_LIBRARIES``
+    Libraries the tasks use. Their include directories and definitions are
+    used for the scan too.
+  ``INCLUDE_DIRECTORIES``, ``COMPILE_DEFINITIONS``
+    Used to compile and to scan the sources.
+  ``OUTPUT_DIR``
+    Where the generated files go; default ``${CMAKE_CURRENT_BINARY_DIR}/<name>_flyte``.
+  ``STATIC``
+    Links the executables with ``-static``, for base images without a C++
+    runtime (``busybox``, ``scratch``, distroless).
+
+  The image keys are learned when CMake configures (``task-scan
+  --list-images``); the set is kept in a small file CMake watches. When an
+  edit adds an image or moves a task to a new one, the next ``cmake --build``
+  notices the new set, re-runs CMake and builds the new executable: with
+  Ninja the scan runs before the build graph is loaded; with Makefiles the
+  scanned sources and headers are CMake inputs, so an edit re-runs CMake.
+
+  Result variables, set in the caller's scope:
+
+  ``<name>_IMAGE_KEYS``
+    The image keys, sorted.
+  ``<name>_IMAGE_TARGETS``
+    The executable targets, ``<name>_<key>`` for each key.
+  ``<name>_DOCKERFILES``
+    ``<dir>/images/<key>/Dockerfile`` for each key.
+  ``<name>_MANIFEST``
+    ``<dir>/manifest.json``.
+  ``<name>_OUTPUT_DIR``
+    ``<dir>``.
+
+  Variables that change its behaviour:
+
+  ``FLYTE_TASK_SCAN_EXECUTABLE``
+    The task-scan to run. Set by the package; with ``add_subdirectory`` or
+    ``FetchContent`` it is built for the host at configure time, once, into
+    ``FLYTE_TASK_SCAN_HOST_DIR`` (default ``${CMAKE_BINARY_DIR}/_task_scan_host``),
+    unless it is already set.
+  ``FLYTE_CONTAINER_TOOL``
+    The container tool ``<name>_images`` uses (a name or a path); by
+    default the first of podman, buildah and docker found at build time.
+    The environment variable of the same name overrides it at build time.
+  ``FLYTE_CONTAINER_BUILD_ARGS``
+    Extra arguments for the tool's build command (a list), e.g.
+    ``--isolation;chroot``.
+
+Example::
+
+  find_package(FlyteTasks CONFIG REQUIRED)
+  add_library(ml_common STATIC common/features.cpp)
+  add_flyte_tasks(ml
+    SOURCES src/train.cpp src/etl.cpp src/stats.cpp
+    CONFIG ${CMAKE_CURRENT_SOURCE_DIR}/flyte.yaml
+    LINK_LIBRARIES ml_common)
+  # targets: ml_default ml_gpu ml_spark ml_codegen ml_images
+
+#]=======================================================================]
+
+include_guard(GLOBAL)
+
+# The functions below keep the policies of this version whatever the caller's
+# cmake_minimum_required: CMP0116 (depfile paths for Ninja) above all.
+cmake_policy(PUSH)
+cmake_policy(VERSION 3.20...3.31)
+
+set(_FLYTE_TASKS_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
+
+set(FLYTE_CONTAINER_TOOL "" CACHE STRING
+    "Container tool for the <name>_images targets (default: podman, buildah or docker, found at build time)")
+set(FLYTE_CONTAINER_BUILD_ARGS "" CACHE STRING
+    "Extra arguments for the container tool's build command (a list)")
+
+# --- task-scan itself ----------------------------------------------------------
+
+# Configures and builds this repository's task-scan for the host, at configure
+# time, into FLYTE_TASK_SCAN_HOST_DIR; only the first time (delete that folder
+# to rebuild it). Used when the repository comes in by add_subdirectory or
+# FetchContent, where no installed task-scan exists yet and targets cannot
+# run before the build graph they would shape is written.
+function(_flyte_tasks_build_host_tool out_var)
+  set(FLYTE_TASK_SCAN_HOST_DIR "${CMAKE_BINARY_DIR}/_task_scan_host" CACHE PATH
+      "Where add_flyte_tasks builds task-scan for the host")
+  set(host_dir "${FLYTE_TASK_SCAN_HOST_DIR}")
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config)
+    set(exe "${host_dir}/tool/Release/task-scan${CMAKE_EXECUTABLE_SUFFIX}")
+  else()
+    set(exe "${host_dir}/tool/task-scan${CMAKE_EXECUTABLE_SUFFIX}")
+  endif()
+  if(EXISTS "${exe}")
+    set(${out_var} "${exe}" PARENT_SCOPE)
+    return()
+  endif()
+
+  message(STATUS "add_flyte_tasks: building task-scan for this host in ${host_dir} (once)")
+  set(configure_args -S "${FLYTE_TASKS_SOURCE_DIR}" -B "${host_dir}" -G "${CMAKE_GENERATOR}"
+                     -DCMAKE_BUILD_TYPE=Release -DTASK_SCAN_BUILD_TESTS=OFF)
+  if(CMAKE_GENERATOR_PLATFORM)
+    list(APPEND configure_args -A "${CMAKE_GENERATOR_PLATFORM}")
+  endif()
+  if(CMAKE_GENERATOR MATCHES "Ninja|Makefiles" AND CMAKE_MAKE_PROGRAM)
+    list(APPEND configure_args "-DCMAKE_MAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}")
+  endif()
+  foreach(var TASK_SCAN_LLVM_ROOT TASK_SCAN_CLANG_RESOURCE_DIR)
+    if(DEFINED ${var})
+      list(APPEND configure_args "-D${var}=${${var}}")
+    endif()
+  endforeach()
+  execute_process(COMMAND "${CMAKE_COMMAND}" ${configure_args}
+                  RESULT_VARIABLE result OUTPUT_VARIABLE log ERROR_VARIABLE log)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "add_flyte_tasks: configuring task-scan for the host in ${host_dir} failed:\n${log}")
+  endif()
+  cmake_host_system_information(RESULT cores QUERY NUMBER_OF_LOGICAL_CORES)
+  execute_process(COMMAND "${CMAKE_COMMAND}" --build "${host_dir}" --target task-scan
+                          --config Release --parallel ${cores}
+                  RESULT_VARIABLE result OUTPUT_VARIABLE log ERROR_VARIABLE log)
+  if(NOT result EQUAL 0 OR NOT EXISTS "${exe}")
+    message(FATAL_ERROR "add_flyte_tasks: building task-scan for the host in ${host_dir} failed:\n${log}")
+  endif()
+  set(${out_var} "${exe}" PARENT_SCOPE)
+endfunction()
+
+# Sets FLYTE_TASK_SCAN_EXECUTABLE: as given, else built from source
+# (add_subdirectory/FetchContent), else found on PATH.
+function(_flyte_tasks_find_task_scan)
+  if(FLYTE_TASK_SCAN_EXECUTABLE)
+    if(NOT EXISTS "${FLYTE_TASK_SCAN_EXECUTABLE}")
+      message(FATAL_ERROR "add_flyte_tasks: FLYTE_TASK_SCAN_EXECUTABLE is '${FLYTE_TASK_SCAN_EXECUTABLE}', "
+                          "which does not exist.")
+    endif()
+    return()
+  endif()
+  if(FLYTE_TASKS_SOURCE_DIR)
+    _flyte_tasks_build_host_tool(exe)
+    set(FLYTE_TASK_SCAN_EXECUTABLE "${exe}" CACHE FILEPATH "task-scan" FORCE)
+    return()
+  endif()
+  find_program(FLYTE_TASK_SCAN_EXECUTABLE task-scan)
+  if(NOT FLYTE_TASK_SCAN_EXECUTABLE)
+    message(FATAL_ERROR "add_flyte_tasks: task-scan was not found; use find_package(FlyteTasks) "
+                        "after installing it, or set FLYTE_TASK_SCAN_EXECUTABLE.")
+  endif()
+endfunction()
+
+# --- Flags for the configure-time scan -----------------------------------------
+
+# An item of an INTERFACE_* property, readable before generation: plain
+# values and $<BUILD_INTERFACE:x> give a value; other generator expressions
+# (install paths, configuration- or language-dependent items) give nothing.
+function(_flyte_tasks_plain_value out_var item)
+  if(item MATCHES "^\\$<BUILD_INTERFACE:([^$<>]*)>$")
+    set(item "${CMAKE_MATCH_1}")
+  elseif(item MATCHES "\\$<")
+    set(item "")
+  endif()
+  set(${out_var} "${item}" PARENT_SCOPE)
+endfunction()
+
+# The include directories and definitions of LINK_LIBRARIES' targets and of
+# what they link, as far as they are known when add_flyte_tasks runs.
+function(_flyte_tasks_usage_requirements includes_var definitions_var)
+  set(includes "")
+  set(definitions "")
+  set(pending ${ARGN})
+  set(seen "")
+  while(pending)
+    list(POP_FRONT pending item)
+    _flyte_tasks_plain_value(item "${item}")
+    if(NOT item OR NOT TARGET "${item}" OR item IN_LIST seen)
+      continue()
+    endif()
+    list(APPEND seen "${item}")
+    get_target_property(aliased "${item}" ALIASED_TARGET)
+    if(aliased)
+      list(APPEND pending "${aliased}")
+      continue()
+    endif()
+    foreach(property INTERFACE_INCLUDE_DIRECTORIES INTERFACE_SYSTEM_INCLUDE_DIRECTORIES
+                     INTERFACE_COMPILE_DEFINITIONS INTERFACE_LINK_LIBRARIES)
+      get_target_property(values "${item}" ${property})
+      if(NOT values)
+        continue()
+      endif()
+      foreach(value IN LISTS values)
+        if(property STREQUAL "INTERFACE_LINK_LIBRARIES")
+          list(APPEND pending "${value}")
+          continue()
+        endif()
+        _flyte_tasks_plain_value(value "${value}")
+        if(value STREQUAL "")
+          continue()
+        elseif(property STREQUAL "INTERFACE_COMPILE_DEFINITIONS")
+          list(APPEND definitions "${value}")
+        else()
+          list(APPEND includes "${value}")
+        endif()
+      endforeach()
+    endforeach()
+  endwhile()
+  set(${includes_var} "${includes}" PARENT_SCOPE)
+  set(${definitions_var} "${definitions}" PARENT_SCOPE)
+endfunction()
+
+# A Makefile-style depfile (as task-scan --depfile writes it) as a list of
+# paths, without the target.
+function(_flyte_tasks_read_depfile out_var depfile)
+  set(files "")
+  if(EXISTS "${depfile}")
+    file(READ "${depfile}" content)
+    string(REPLACE "\\\n" " " content "${content}")
+    string(REPLACE "\\ " "<FLYTE_SPACE>" content "${content}")
+    string(REPLACE "\\#" "#" content "${content}")
+    string(REPLACE "$$" "$" content "${content}")
+    string(REGEX REPLACE "^[^:]*: *" "" content "${content}")
+    string(REGEX REPLACE "[ \t\r\n]+" ";" content "${content}")
+    foreach(file IN LISTS content)
+      if(NOT file STREQUAL "")
+        string(REPLACE "<FLYTE_SPACE>" " " file "${file}")
+        list(APPEND files "${file}")
+      endif()
+    endforeach()
+  endif()
+  set(${out_var} "${files}" PARENT_SCOPE)
+endfunction()
+
+# A value as a bracket argument of generated CMake code: no escaping needed.
+function(_flyte_tasks_bracket out_var value)
+  set(equals "=")
+  while(value MATCHES "]${equals}]")
+    string(APPEND equals "=")
+  endwhile()
+  set(${out_var} "[${equals}[${value}]${equals}]" PARENT_SCOPE)
+endfunction()
+
+# --- add_flyte_tasks -------------------------------------------------------------
+
+function(add_flyte_tasks name)
+  set(options STATIC)
+  set(one_value CONFIG OUTPUT_DIR)
+  set(multi_value SOURCES IMAGES LINK_LIBRARIES INCLUDE_DIRECTORIES COMPILE_DEFINITIONS)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
+
+  set(fn "add_flyte_tasks(${name})")
+  if(NOT name MATCHES "^[A-Za-z][A-Za-z0-9_-]*$")
+    message(FATAL_ERROR "add_flyte_tasks: the name '${name}' prefixes the executables and "
+                        "must start with a letter and hold only letters, digits, '_' and '-'.")
+  endif()
+  if(arg_UNPARSED_ARGUMENTS)
+    list(GET arg_UNPARSED_ARGUMENTS 0 unknown)
+    string(REPLACE ";" ", " keywords "${options};${one_value};${multi_value}")
+    message(FATAL_ERROR "${fn}: unknown argument '${unknown}'; the keywords are ${keywords}.")
+  endif()
+  if(arg_KEYWORDS_MISSING_VALUES)
+    list(GET arg_KEYWORDS_MISSING_VALUES 0 keyword)
+    message(FATAL_ERROR "${fn}: ${keyword} needs a value.")
+  endif()
+  if(NOT arg_SOURCES)
+    message(FATAL_ERROR "${fn} needs SOURCES: the C++ files that define its tasks.")
+  endif()
+  if(NOT DEFINED arg_CONFIG)
+    message(FATAL_ERROR "${fn} needs CONFIG <file>: the image configuration (flyte.yaml).")
+  endif()
+  get_filename_component(config "${arg_CONFIG}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(NOT EXISTS "${config}" OR IS_DIRECTORY "${config}")
+    message(FATAL_ERROR "${fn}: the CONFIG file '${config}' does not exist.")
+  endif()
+  set(sources "")
+  foreach(source IN LISTS arg_SOURCES)
+    get_filename_component(source "${source}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT EXISTS "${source}")
+      message(FATAL_ERROR "${fn}: the source '${source}' does not exist.")
+    endif()
+    list(APPEND sources "${source}")
+  endforeach()
+  set(include_dirs "")
+  foreach(dir IN LISTS arg_INCLUDE_DIRECTORIES)
+    if(NOT dir MATCHES "^\\$<")
+      get_filename_component(dir "${dir}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    endif()
+    list(APPEND include_dirs "${dir}")
+  endforeach()
+  if(DEFINED arg_OUTPUT_DIR)
+    get_filename_component(output_dir "${arg_OUTPUT_DIR}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
+  else()
+    set(output_dir "${CMAKE_CURRENT_BINARY_DIR}/${name}_flyte")
+  endif()
+  set(objects "${name}_task_objects")
+  foreach(target ${name}_codegen ${name}_images ${objects})
+    if(TARGET ${target})
+      message(FATAL_ERROR "${fn}: a target named '${target}' already exists "
+                          "(add_flyte_tasks called twice with one name?).")
+    endif()
+  endforeach()
+  if(TARGET flyte::runtime)
+    set(runtime flyte::runtime)
+  else()
+    message(FATAL_ERROR "${fn}: the target flyte::runtime is missing; load this module with "
+                        "find_package(FlyteTasks), add_subdirectory or FetchContent.")
+  endif()
+
+  _flyte_tasks_find_task_scan()
+  set(task_scan "${FLYTE_TASK_SCAN_EXECUTABLE}")
+
+  set(state_dir "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/FlyteTasks/${name}")
+  set(keys_file "${state_dir}/image-keys.txt")
+  set(stamp "${state_dir}/codegen.stamp")
+  set(manifest "${output_dir}/manifest.json")
+  file(MAKE_DIRECTORY "${state_dir}")
+
+  set(standard 17)
+  if(CMAKE_CXX_STANDARD AND CMAKE_CXX_STANDARD GREATER 17 AND CMAKE_CXX_STANDARD LESS 98)
+    set(standard ${CMAKE_CXX_STANDARD})
+  endif()
+  set(image_args "")
+  foreach(image IN LISTS arg_IMAGES)
+    list(APPEND image_args "--image=${image}")
+  endforeach()
+  set(scan_args --project "${name}" "--config=${config}" ${image_args}
+                "--cache-dir=${state_dir}/scan-cache")
+
+  # 1. The image keys, now: targets cannot be created at build time. The
+  #    flags are those known before generation; the build's scan (codegen)
+  #    uses the object library's exact ones.
+  get_directory_property(directory_includes INCLUDE_DIRECTORIES)
+  get_directory_property(directory_definitions COMPILE_DEFINITIONS)
+  _flyte_tasks_usage_requirements(link_includes link_definitions ${arg_LINK_LIBRARIES} ${runtime})
+  set(known_flags "-std=c++${standard}")
+  foreach(dir IN LISTS include_dirs directory_includes link_includes)
+    _flyte_tasks_plain_value(dir "${dir}")
+    if(dir)
+      list(APPEND known_flags "-I${dir}")
+    endif()
+  endforeach()
+  foreach(definition IN LISTS arg_COMPILE_DEFINITIONS directory_definitions link_definitions)
+    _flyte_tasks_plain_value(definition "${definition}")
+    if(definition)
+      list(APPEND known_flags "-D${definition}")
+    endif()
+  endforeach()
+  execute_process(
+    COMMAND "${task_scan}" ${scan_args} --list-images
+            "--depfile=${state_dir}/configure.d" "--depfile-target=${keys_file}"
+            ${sources} -- ${known_flags}
+    WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+    RESULT_VARIABLE result OUTPUT_VARIABLE keys ERROR_VARIABLE diagnostics)
+  if(NOT result EQUAL 0)
+    string(STRIP "${diagnostics}" diagnostics)
+    message(FATAL_ERROR "${fn}: task-scan found problems in the tasks or their image "
+                        "configuration (exit status ${result}):\n${diagnostics}")
+  elseif(NOT diagnostics STREQUAL "")
+    message(WARNING "${fn}: ${diagnostics}")
+  endif()
+  string(STRIP "${keys}" keys)
+  string(REGEX REPLACE "[\r\n]+" ";" keys "${keys}")
+  foreach(key IN LISTS keys)
+    if(NOT key MATCHES "^[a-z0-9_-]+$")
+      message(FATAL_ERROR "${fn}: task-scan printed '${key}', which is not an image key.")
+    endif()
+    if(TARGET ${name}_${key})
+      message(FATAL_ERROR "${fn}: the executable of image '${key}' would be '${name}_${key}', "
+                          "which is already a target; rename the image or the tasks' name.")
+    endif()
+  endforeach()
+
+  # 2. The key set, in a file CMake watches. The codegen step rewrites it
+  #    only when the set changes, which makes the next build re-run CMake.
+  string(REPLACE ";" "\n" key_lines "${keys}")
+  if(NOT key_lines STREQUAL "")
+    string(APPEND key_lines "\n")
+  endif()
+  set(old_key_lines "")
+  if(EXISTS "${keys_file}")
+    file(READ "${keys_file}" old_key_lines)
+  endif()
+  if(NOT old_key_lines STREQUAL key_lines)
+    file(WRITE "${keys_file}" "${key_lines}")
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${keys_file}")
+  if(NOT CMAKE_GENERATOR MATCHES "Ninja")
+    # Make runs nothing before it checks whether CMake must run again: the
+    # scanned files themselves are CMake's inputs (system headers aside).
+    _flyte_tasks_read_depfile(scanned "${state_dir}/configure.d")
+    set(watched "")
+    foreach(file IN LISTS scanned)
+      set(system FALSE)
+      foreach(dir IN LISTS CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES)
+        string(FIND "${file}" "${dir}/" at)
+        if(at EQUAL 0)
+          set(system TRUE)
+          break()
+        endif()
+      endforeach()
+      if(NOT system AND EXISTS "${file}")
+        list(APPEND watched "${file}")
+      endif()
+    endforeach()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sources} "${config}" ${watched})
+  endif()
+
+  # 3. The sources, compiled once; each image's executable keeps only what
+  #    its entrypoint reaches.
+  add_library(${objects} OBJECT ${sources})
+  target_link_libraries(${objects} PUBLIC ${arg_LINK_LIBRARIES} ${runtime})
+  target_include_directories(${objects} PUBLIC ${include_dirs})
+  target_compile_definitions(${objects} PUBLIC ${arg_COMPILE_DEFINITIONS})
+  target_compile_options(${objects} PRIVATE
+    $<$<CXX_COMPILER_ID:GNU,Clang,AppleClang>:-ffunction-sections -fdata-sections>)
+
+  # 4. Codegen. Its arguments, with the object library's final flags, go
+  #    through a file written at generation time (and only when it changes).
+  set(includes_genex "$<TARGET_PROPERTY:${objects},INCLUDE_DIRECTORIES>")
+  set(definitions_genex "$<TARGET_PROPERTY:${objects},COMPILE_DEFINITIONS>")
+  set(arguments "# Generated by add_flyte_tasks(${name}); read by FlyteTasksCodegen.cmake.\n")
+  foreach(pair "TASK_SCAN;${task_scan}" "OUTPUT_DIR;${output_dir}" "KEYS_FILE;${keys_file}"
+               "STAMP;${stamp}" "DEPFILE;${state_dir}/codegen.d" "NAME;${name}")
+    list(GET pair 0 variable)
+    list(GET pair 1 value)
+    _flyte_tasks_bracket(value "${value}")
+    string(APPEND arguments "set(FLYTE_${variable} ${value})\n")
+  endforeach()
+  string(APPEND arguments "set(FLYTE_SCAN_ARGS\n")
+  foreach(value IN LISTS scan_args sources)
+    _flyte_tasks_bracket(value "${value}")
+    string(APPEND arguments "  ${value}\n")
+  endforeach()
+  string(APPEND arguments ")\nset(FLYTE_SCAN_FLAGS\n  [==[-std=c++${standard}]==]\n"
+    "  $<$<BOOL:${includes_genex}>:[==[-I$<JOIN:${includes_genex},]==]\n  [==[-I>]==]>\n"
+    "  $<$<BOOL:${definitions_genex}>:[==[-D$<JOIN:${definitions_genex},]==]\n  [==[-D>]==]>\n)\n")
+  set(arguments_file "${state_dir}/codegen-arguments.cmake")
+  file(GENERATE OUTPUT "${arguments_file}" CONTENT "${arguments}")
+
+  set(entrypoints "")
+  set(dockerfiles "")
+  foreach(key IN LISTS keys)
+    list(APPEND entrypoints "${output_dir}/images/${key}/entrypoint.cpp")
+    list(APPEND dockerfiles "${output_dir}/images/${key}/Dockerfile")
+  endforeach()
+  set(byproducts "${manifest}" ${entrypoints})
+  if(CMAKE_GENERATOR MATCHES "Ninja")
+    # build.ninja depends on the key file; as the output of this step, Ninja
+    # brings it up to date (scanning again) before it loads the build graph.
+    list(APPEND byproducts "${keys_file}")
+  endif()
+  add_custom_command(
+    OUTPUT "${stamp}"
+    BYPRODUCTS ${byproducts}
+    COMMAND "${CMAKE_COMMAND}" "-DFLYTE_ARGUMENTS=${arguments_file}"
+            -P "${_FLYTE_TASKS_MODULE_DIR}/FlyteTasksCodegen.cmake"
+    DEPENDS ${sources} "${config}" "${arguments_file}" "${task_scan}"
+            "${_FLYTE_TASKS_MODULE_DIR}/FlyteTasksCodegen.cmake"
+    DEPFILE "${state_dir}/codegen.d"
+    WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+    COMMENT "Scanning the tasks of ${name} (task-scan)"
+    VERBATIM)
+  add_custom_target(${name}_codegen ALL DEPENDS "${stamp}")
+
+  # 5. One executable per image.
+  set(image_targets "")
+  foreach(key IN LISTS keys)
+    set(exe ${name}_${key})
+    add_executable(${exe} "${output_dir}/images/${key}/entrypoint.cpp")
+    target_link_libraries(${exe} PRIVATE ${objects})
+    add_dependencies(${exe} ${name}_codegen)
+    if(CMAKE_EXECUTABLE_FORMAT STREQUAL "ELF" OR (UNIX AND NOT APPLE AND NOT CMAKE_EXECUTABLE_FORMAT))
+      target_link_options(${exe} PRIVATE LINKER:--gc-sections LINKER:--as-needed)
+    elseif(APPLE)
+      target_link_options(${exe} PRIVATE LINKER:-dead_strip)
+    endif()
+    if(arg_STATIC)
+      target_link_options(${exe} PRIVATE -static)
+    endif()
+    list(APPEND image_targets ${exe})
+  endforeach()
+
+  # 6. The container images.
+  set(images_arguments "# Generated by add_flyte_tasks(${name}); read by FlyteTasksImages.cmake.\n")
+  foreach(pair "NAME;${name}" "OUTPUT_DIR;${output_dir}" "MANIFEST;${manifest}"
+               "CONTAINER_TOOL;${FLYTE_CONTAINER_TOOL}")
+    list(GET pair 0 variable)
+    list(GET pair 1 value)
+    _flyte_tasks_bracket(value "${value}")
+    string(APPEND images_arguments "set(FLYTE_${variable} ${value})\n")
+  endforeach()
+  string(APPEND images_arguments "set(FLYTE_CONTAINER_BUILD_ARGS\n")
+  foreach(value IN LISTS FLYTE_CONTAINER_BUILD_ARGS)
+    _flyte_tasks_bracket(value "${value}")
+    string(APPEND images_arguments "  ${value}\n")
+  endforeach()
+  string(APPEND images_arguments ")\nset(FLYTE_EXECUTABLES\n")
+  foreach(key IN LISTS keys)
+    string(APPEND images_arguments "  [==[${key}=$<TARGET_FILE:${name}_${key}>]==]\n")
+  endforeach()
+  string(APPEND images_arguments ")\n")
+  set(images_arguments_file "${state_dir}/images-arguments.cmake")
+  file(GENERATE OUTPUT "${images_arguments_file}" CONTENT "${images_arguments}")
+  add_custom_target(${name}_images
+    COMMAND "${CMAKE_COMMAND}" "-DFLYTE_ARGUMENTS=${images_arguments_file}"
+            -P "${_FLYTE_TASKS_MODULE_DIR}/FlyteTasksImages.cmake"
+    COMMENT "Building the container images of ${name}"
+    VERBATIM)
+  add_dependencies(${name}_images ${name}_codegen ${image_targets})
+
+  set(${name}_IMAGE_KEYS "${keys}" PARENT_SCOPE)
+  set(${name}_IMAGE_TARGETS "${image_targets}" PARENT_SCOPE)
+  set(${name}_DOCKERFILES "${dockerfiles}" PARENT_SCOPE)
+  set(${name}_MANIFEST "${manifest}" PARENT_SCOPE)
+  set(${name}_OUTPUT_DIR "${output_dir}" PARENT_SCOPE)
+endfunction()
+
+cmake_policy(POP)

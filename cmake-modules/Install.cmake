@@ -4,6 +4,8 @@ include(CMakePackageConfigHelpers)
 install(TARGETS task-scan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/lib/runtime/include/flyte
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# Exported as flyte::runtime, the name add_subdirectory users see (an alias).
+set_target_properties(flyte_runtime PROPERTIES EXPORT_NAME runtime)
 install(TARGETS flyte_runtime EXPORT FlyteTasksTargets)
 install(EXPORT FlyteTasksTargets NAMESPACE flyte::
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/FlyteTasks)
@@ -21,4 +23,6 @@ install(FILES
   ${PROJECT_BINARY_DIR}/FlyteTasksConfig.cmake
   ${PROJECT_BINARY_DIR}/FlyteTasksConfigVersion.cmake
   ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasks.cmake
+  ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksCodegen.cmake
+  ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksImages.cmake
   DESTINATION ${FLYTE_TASKS_PACKAGE_DIR})

@@ -1,0 +1,52 @@
+# The <name>_codegen step of add_flyte_tasks (cmake -P), run by the build:
+#
+#   cmake -DFLYTE_ARGUMENTS=<file> -P FlyteTasksCodegen.cmake
+#
+# <file> (written by add_flyte_tasks at generation time) sets FLYTE_TASK_SCAN,
+# FLYTE_NAME, FLYTE_SCAN_ARGS (options and sources), FLYTE_SCAN_FLAGS (the
+# object library's compile flags), FLYTE_OUTPUT_DIR, FLYTE_KEYS_FILE,
+# FLYTE_STAMP and FLYTE_DEPFILE.
+#
+# One task-scan run writes the generated files (only those whose content
+# changed), the depfile of everything it read, and prints the image keys.
+# The key file, which CMake watches, is rewritten only when the set of keys
+# changed: that, and only that, makes the next build re-run CMake and so
+# create or drop the image executables.
+cmake_minimum_required(VERSION 3.20)
+
+if(NOT FLYTE_ARGUMENTS OR NOT EXISTS "${FLYTE_ARGUMENTS}")
+  message(FATAL_ERROR "FlyteTasksCodegen.cmake: pass -DFLYTE_ARGUMENTS=<file> written by add_flyte_tasks.")
+endif()
+include("${FLYTE_ARGUMENTS}")
+
+execute_process(
+  COMMAND "${FLYTE_TASK_SCAN}" ${FLYTE_SCAN_ARGS}
+          "--output-dir=${FLYTE_OUTPUT_DIR}" --list-images
+          "--depfile=${FLYTE_DEPFILE}" "--depfile-target=${FLYTE_STAMP}"
+          -- ${FLYTE_SCAN_FLAGS}
+  RESULT_VARIABLE result
+  OUTPUT_VARIABLE keys)
+if(NOT result EQUAL 0)
+  # task-scan's diagnostics went to stderr as they are, file:line:col first.
+  message(FATAL_ERROR "add_flyte_tasks(${FLYTE_NAME}): task-scan failed (exit status ${result}).")
+endif()
+
+string(STRIP "${keys}" keys)
+string(REGEX REPLACE "[\r\n]+" "\n" keys "${keys}")
+if(NOT keys STREQUAL "")
+  string(APPEND keys "\n")
+endif()
+set(old_keys "")
+if(EXISTS "${FLYTE_KEYS_FILE}")
+  file(READ "${FLYTE_KEYS_FILE}" old_keys)
+endif()
+if(NOT keys STREQUAL old_keys)
+  string(REPLACE "\n" " " now "${keys}")
+  string(REPLACE "\n" " " before "${old_keys}")
+  string(STRIP "${now}" now)
+  string(STRIP "${before}" before)
+  message(STATUS "add_flyte_tasks(${FLYTE_NAME}): the images are now [${now}] (were [${before}]); "
+                 "CMake runs again to create their targets")
+  file(WRITE "${FLYTE_KEYS_FILE}" "${keys}")
+endif()
+file(TOUCH "${FLYTE_STAMP}")
