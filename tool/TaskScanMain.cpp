@@ -53,7 +53,8 @@ cl::opt<bool> ListImages("list-images", cl::desc("Print each image key, one per 
                          cl::cat(Category));
 cl::opt<std::string> OutputDir("output-dir", cl::desc("Write the generated files here"),
                                cl::value_desc("dir"), cl::cat(Category));
-cl::opt<bool> Check("check", cl::desc("Report problems only; write nothing"),
+cl::opt<bool> Check("check", cl::desc("Report problems only; write nothing (with --output-dir: "
+                                         "report generated files that are out of date)"),
                     cl::cat(Category));
 enum class Format { Text, Json };
 cl::opt<Format> DiagFormat("format", cl::desc("Diagnostics format"),
@@ -241,8 +242,6 @@ int run(int Argc, const char **Argv) {
   if (Sources.empty() && BuildPath.empty())
     return usageError("no sources given (pass files, or -p <build-dir> to scan "
                       "every file of compile_commands.json)");
-  if (Check && !OutputDir.empty())
-    return usageError("--check writes nothing; it cannot be combined with --output-dir");
   if (!isValidProjectName(ProjectName))
     return usageError(fmt::format("--project '{}' is not valid: use letters, digits, "
                                   "'_' and '-', starting with a letter",
@@ -310,11 +309,17 @@ int run(int Argc, const char **Argv) {
     llvm::SmallString<256> Dir(OutputDir);
     llvm::sys::fs::make_absolute(Dir);
     llvm::sys::path::remove_dots(Dir, true);
-    DiagnosticList WriteDiags;
-    if (!writeGeneratedFiles(Dir, generateAll(Model, Dir), WriteDiags, Written)) {
-      printDiagnostics(WriteDiags);
+    DiagnosticList OutputDiags;
+    std::vector<GeneratedFile> Files = generateAll(Model, Dir);
+    if (Check) {
+      // --check --output-dir: are the checked-in generated files current?
+      if (reportStaleFiles(Dir, Files, OutputDiags))
+        Status = ExitProblems;
+    } else if (!writeGeneratedFiles(Dir, Files, OutputDiags, Written)) {
       Status = ExitUsage;
     }
+    showPathsRelativeTo(OutputDiags, Cwd);
+    printDiagnostics(OutputDiags);
   }
   if (Stats) {
     auto Ms = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -23,3 +23,4 @@ config.substitutions.append(("%flyte-include", os.path.join(config.task_scan_src
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%inputs", os.path.join(os.path.dirname(__file__), "Inputs")))
 config.substitutions.append(("%exit-status", "sh " + os.path.join(os.path.dirname(__file__), "Inputs", "exit-status.sh")))
+config.substitutions.append(("%{task-scan-bin}", os.path.join(config.task_scan_tools_dir, "task-scan")))  # no --no-cache: the cache and prefilter tests

@@ -23,6 +23,14 @@ bool writeGeneratedFiles(llvm::StringRef OutputDir,
                          const std::vector<GeneratedFile> &Files,
                          DiagnosticList &Diags, WriteStats &Stats);
 
+/// The pre-commit staleness check: reports (check "task-scan-stale-output")
+/// every file of \p Files that is missing or differs under \p OutputDir,
+/// and every file of the previous index no longer generated. Writes nothing.
+/// Returns the number of stale files.
+unsigned reportStaleFiles(llvm::StringRef OutputDir,
+                          const std::vector<GeneratedFile> &Files,
+                          DiagnosticList &Diags);
+
 /// Writes \p Content to \p Path atomically unless it already holds it.
 /// Returns false (and sets \p Error) on failure; \p Changed tells whether
 /// the file was written.
