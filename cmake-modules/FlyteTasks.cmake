@@ -302,8 +302,17 @@ function(add_flyte_tasks name)
     message(FATAL_ERROR "add_flyte_tasks: the name '${name}' prefixes the executables and "
                         "must start with a letter and hold only letters, digits, '_' and '-'.")
   endif()
-  if(arg_UNPARSED_ARGUMENTS)
-    list(GET arg_UNPARSED_ARGUMENTS 0 unknown)
+  # A misspelt keyword after a list keyword reads as one more value: in
+  # upper case and naming no file, it is taken for the keyword it is.
+  set(unknown ${arg_UNPARSED_ARGUMENTS})
+  foreach(value IN LISTS arg_SOURCES arg_LINK_LIBRARIES arg_INCLUDE_DIRECTORIES)
+    if(value MATCHES "^[A-Z][A-Z_]+$" AND NOT EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${value}"
+       AND NOT TARGET "${value}")
+      list(APPEND unknown "${value}")
+    endif()
+  endforeach()
+  if(unknown)
+    list(GET unknown 0 unknown)
     string(REPLACE ";" ", " keywords "${options};${one_value};${multi_value}")
     message(FATAL_ERROR "${fn}: unknown argument '${unknown}'; the keywords are ${keywords}.")
   endif()

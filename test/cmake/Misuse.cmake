@@ -1,0 +1,55 @@
+# add_flyte_tasks() misused: each case configures a one-call project and
+# expects CMake to stop with one clear sentence (or task-scan's diagnostics).
+#
+# -DPREFIX -DWORK_DIR -DTEST_SOURCE_DIR
+cmake_minimum_required(VERSION 3.20)
+include("${TEST_SOURCE_DIR}/FlyteTest.cmake")
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+
+# expect_error(<case> <add_flyte_tasks call> <regex of the message>)
+function(expect_error case call regex)
+  set(dir "${WORK_DIR}/${case}")
+  file(WRITE "${dir}/CMakeLists.txt"
+    "cmake_minimum_required(VERSION 3.20)\nproject(misuse NONE)\n"
+    "find_package(FlyteTasks CONFIG REQUIRED)\n${call}\n")
+  file(WRITE "${dir}/flyte.yaml" "images:\n  default: localhost/misuse:1.0\n")
+  file(WRITE "${dir}/tasks.cpp" "#include <flyte/task.hpp>\nFLYTE_TASK()\nlong one() { return 1; }\n")
+  file(WRITE "${dir}/bad.cpp"
+    "#include <flyte/task.hpp>\n\nFLYTE_TASK(retrys = 2)\nlong two() { return 2; }\n")
+  flyte_test_run("${case}" EXPECT_FAILURE OUTPUT log
+    COMMAND "${CMAKE_COMMAND}" -S "${dir}" -B "${dir}/build" "-DCMAKE_PREFIX_PATH=${PREFIX}")
+  flyte_test_expect("${case}" "${log}" MATCHES "CMake Error at [^\n]*FlyteTasks.cmake:[0-9]+ \\(message\\).*CMakeLists.txt:4 \\(add_flyte_tasks\\)")
+  # CMake wraps messages at 80 columns: compare with the wrapping undone.
+  string(REGEX REPLACE "\n  " " " unwrapped "${log}")
+  flyte_test_expect("${case}" "${unwrapped}" MATCHES "${regex}")
+endfunction()
+
+expect_error(unknown-keyword
+  "add_flyte_tasks(demo SOURCES tasks.cpp CONFIG flyte.yaml LINK_LIBRARY m)"
+  "add_flyte_tasks\\(demo\\): unknown argument 'LINK_LIBRARY'; the keywords are STATIC, CONFIG, OUTPUT_DIR, SOURCES,")
+expect_error(misspelt-keyword-after-sources
+  "add_flyte_tasks(demo SOURCES tasks.cpp CONFIGS flyte.yaml)"
+  "add_flyte_tasks\\(demo\\): unknown argument 'CONFIGS'")
+expect_error(missing-value
+  "add_flyte_tasks(demo SOURCES tasks.cpp CONFIG)"
+  "add_flyte_tasks\\(demo\\): CONFIG needs a value\\.")
+expect_error(no-sources
+  "add_flyte_tasks(demo CONFIG flyte.yaml)"
+  "add_flyte_tasks\\(demo\\) needs SOURCES: the C\\+\\+ files that define its tasks\\.")
+expect_error(no-config
+  "add_flyte_tasks(demo SOURCES tasks.cpp)"
+  "add_flyte_tasks\\(demo\\) needs CONFIG <file>: the image configuration")
+expect_error(missing-config-file
+  "add_flyte_tasks(demo SOURCES tasks.cpp CONFIG nope.yaml)"
+  "add_flyte_tasks\\(demo\\): the CONFIG file '[^']*/missing-config-file/nope\\.yaml' does not exist\\.")
+expect_error(missing-source
+  "add_flyte_tasks(demo SOURCES tasks.cpp gone.cpp CONFIG flyte.yaml)"
+  "add_flyte_tasks\\(demo\\): the source '[^']*/gone\\.cpp' does not exist\\.")
+expect_error(bad-name
+  "add_flyte_tasks(9demo SOURCES tasks.cpp CONFIG flyte.yaml)"
+  "the name '9demo' prefixes the executables and must start with a letter")
+# task-scan's own diagnostics, compiler-style, reach the CMake error.
+expect_error(scan-error
+  "add_flyte_tasks(demo SOURCES bad.cpp CONFIG flyte.yaml)"
+  "task-scan found problems.*bad\\.cpp:3:[0-9]+: error: [^\n]*retrys[^\n]*did you mean 'retries'")
