@@ -135,27 +135,23 @@ ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
   std::set<std::string> References;
   for (const ModelTask &T : Model.Tasks)
     References.insert(T.Image);
-  std::set<std::string> Taken;
-  std::map<std::string, std::vector<std::string>> Derived; // key -> references
+  // Config names may hold upper case (`GPU` and `gpu` are two images);
+  // keys are [a-z0-9_-], so names that collide once lowered get a hash too.
+  std::map<std::string, std::vector<std::string>> Configured, Derived; // key -> refs
   for (const std::string &Ref : References) {
     auto It = ConfiguredKeyOf.find(Ref);
     if (It != ConfiguredKeyOf.end())
-      Taken.insert(llvm::StringRef(It->second).lower());
+      Configured[llvm::StringRef(It->second).lower()].push_back(Ref);
     else
       Derived[deriveImageKey(Ref)].push_back(Ref);
   }
   std::map<std::string, std::string> KeyOf;
-  for (const std::string &Ref : References) {
-    auto It = ConfiguredKeyOf.find(Ref);
-    if (It != ConfiguredKeyOf.end()) {
-      // Config names may hold upper case; keys are [a-z0-9_-].
-      std::string Key = llvm::StringRef(It->second).lower();
-      KeyOf[Ref] = Key;
-    }
-  }
+  for (const auto &[Key, Refs] : Configured)
+    for (const std::string &Ref : Refs)
+      KeyOf[Ref] = Refs.size() == 1 ? Key : Key + "-" + shortHash(Ref);
   for (const auto &[Key, Refs] : Derived)
     for (const std::string &Ref : Refs)
-      KeyOf[Ref] = (Refs.size() == 1 && !Taken.count(Key))
+      KeyOf[Ref] = (Refs.size() == 1 && !Configured.count(Key))
                        ? Key
                        : Key + "-" + shortHash(Ref);
 
