@@ -8,7 +8,7 @@
 //   deps <N>
 //   <16 hex xxh3> <size> <path>   N lines, the main file first
 //   result <bytes>                only for kind parsed
-//   <TranslationUnitResult JSON>
+//   <TranslationUnitResult JSON>  without its dependencies (listed above)
 //   checksum <16 hex>             xxh3 of everything above
 //
 //===----------------------------------------------------------------------===//
@@ -175,6 +175,7 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
   EntryReader In(Text.take_front(ChecksumAt));
   llvm::StringRef Line, Key, Kind, Count;
   size_t Deps = 0;
+  std::vector<std::string> Dependencies;
   if (!In.line(Line) || Line != Magic || !In.field("key", Key) ||
       Key != llvm::sys::path::stem(Path) || !In.field("kind", Kind) ||
       (Kind != "skipped" && Kind != "parsed") || !In.field("deps", Count) ||
@@ -193,12 +194,17 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
     std::optional<FileDigest> Now = Hasher.digest(DepPath);
     if (!Now || Now->Hash != HashValue || Now->Size != SizeValue)
       return std::nullopt; // a dependency changed or vanished
+    Dependencies.push_back(DepPath.str());
   }
+  llvm::sort(Dependencies);
   CachedUnit Unit;
   Unit.Result.MainFile = absolutePath(Job.Directory, Job.File);
   if (Kind == "skipped") {
+    if (!In.done())
+      return std::nullopt;
     Unit.Skipped = true;
-    return In.done() ? std::optional<CachedUnit>(std::move(Unit)) : std::nullopt;
+    Unit.Result.Dependencies = std::move(Dependencies);
+    return Unit;
   }
   size_t Length = 0;
   llvm::StringRef Json;
@@ -212,6 +218,7 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
   }
   if (!fromJson(*Value, Unit.Result))
     return std::nullopt;
+  Unit.Result.Dependencies = std::move(Dependencies);
   Unit.Result.Parsed = false;
   return Unit;
 }
@@ -253,8 +260,11 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
     Body += fmt::format("{:016x} {} {}\n", Digest->Hash, Digest->Size, D.str());
   }
   if (Result) {
+    // The dependencies are listed once, above.
+    TranslationUnitResult Stored = *Result;
+    Stored.Dependencies.clear();
     std::string Json;
-    llvm::raw_string_ostream(Json) << toJson(*Result);
+    llvm::raw_string_ostream(Json) << toJson(Stored);
     Body += fmt::format("result {}\n{}\n", Json.size(), Json);
   }
   Body += fmt::format("checksum {:016x}\n", llvm::xxh3_64bits(Body));

@@ -85,6 +85,8 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
             Outcomes[I] = Outcome::Skipped;
             if (Cache)
               Cache->storeSkipped(Job, CommandLines[I], Verdict.Dependencies);
+            // Kept for --depfile: an edit to any of them may add a task.
+            Unit.Dependencies = std::move(Verdict.Dependencies);
             return;
           }
         }

@@ -96,6 +96,9 @@ TEST_F(ResultCacheTest, SkippedVerdictRoundTrips) {
   ASSERT_TRUE(Hit);
   EXPECT_TRUE(Hit->Skipped);
   EXPECT_EQ(Hit->Result.MainFile, path("b.cpp"));
+  // What the verdict depends on, for --depfile.
+  EXPECT_EQ(Hit->Result.Dependencies,
+            (std::vector<std::string>{path("b.cpp"), path("include/other.hpp")}));
 }
 
 TEST_F(ResultCacheTest, MissWhenMainFileChanges) {

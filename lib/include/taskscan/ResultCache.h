@@ -68,8 +68,9 @@ private:
 
 /// What the cache holds for one translation unit.
 struct CachedUnit {
-  bool Skipped = false;          ///< The prefilter found no task.
-  TranslationUnitResult Result;  ///< The parse's result, when !Skipped.
+  bool Skipped = false; ///< The prefilter found no task.
+  /// The parse's result, or when Skipped just MainFile; Dependencies always.
+  TranslationUnitResult Result;
 };
 
 class ResultCache {

@@ -34,12 +34,16 @@ struct ScanOptions {
   bool Prefilter = true;         ///< Skip TUs that cannot contain a task.
 };
 
+/// Where each translation unit's answer came from: a parse, the result
+/// cache (a cached result or a cached "no task" verdict), or the prefilter.
 struct ScanStats {
   unsigned Parsed = 0, Cached = 0, Skipped = 0;
 };
 
 struct ScanResult {
-  std::vector<TranslationUnitResult> Units; ///< In job order.
+  /// In job order. A unit without tasks by the prefilter's verdict holds
+  /// only MainFile and Dependencies (what the verdict depends on).
+  std::vector<TranslationUnitResult> Units;
   ScanStats Stats;
 };
 
@@ -58,7 +62,9 @@ std::vector<std::string> scanCommandLine(const ScanJob &Job,
 TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
                                           const ScanOptions &Options);
 
-/// Scans every job, in parallel, through the prefilter and the cache.
+/// Scans every job, in parallel (Options.Jobs threads): each is answered by
+/// the result cache if Options.CacheDir is set and the entry is still valid,
+/// else skipped if Options.Prefilter shows it cannot hold a task, else parsed.
 ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options);
 
 } // namespace taskscan
