@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# One command: generate a synthetic codebase of N translation units (default
+# 500) and measure task-scan against the naive scan, the clang floor and grep.
+#   bench/run.sh [N] [--repeat R] [--naive-repeat R] [--task-scan PATH]
+# Results: a table on stdout and bench/RESULTS.md.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+if [ ! -x /usr/bin/time ]; then
+  echo "bench: /usr/bin/time is missing; install the 'time' package (apt-get install time)" >&2
+  exit 2
+fi
+exec python3 "$here/bench.py" "$@"
