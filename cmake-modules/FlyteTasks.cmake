@@ -119,7 +119,9 @@ include_guard(GLOBAL)
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.20...3.31)
 
-set(_FLYTE_TASKS_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
+# Global: add_subdirectory/FetchContent include this file in the subproject's
+# scope, while add_flyte_tasks() runs in the caller's.
+set_property(GLOBAL PROPERTY FLYTE_TASKS_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
 set(FLYTE_CONTAINER_TOOL "" CACHE STRING
     "Container tool for the <name>_images targets (default: podman, buildah or docker, found at build time)")
@@ -366,6 +368,7 @@ function(add_flyte_tasks name)
 
   _flyte_tasks_find_task_scan()
   set(task_scan "${FLYTE_TASK_SCAN_EXECUTABLE}")
+  get_property(module_dir GLOBAL PROPERTY FLYTE_TASKS_MODULE_DIR)
 
   set(state_dir "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/FlyteTasks/${name}")
   set(keys_file "${state_dir}/image-keys.txt")
@@ -511,9 +514,9 @@ function(add_flyte_tasks name)
     OUTPUT "${stamp}"
     BYPRODUCTS ${byproducts}
     COMMAND "${CMAKE_COMMAND}" "-DFLYTE_ARGUMENTS=${arguments_file}"
-            -P "${_FLYTE_TASKS_MODULE_DIR}/FlyteTasksCodegen.cmake"
+            -P "${module_dir}/FlyteTasksCodegen.cmake"
     DEPENDS ${sources} "${config}" "${arguments_file}" "${task_scan}"
-            "${_FLYTE_TASKS_MODULE_DIR}/FlyteTasksCodegen.cmake"
+            "${module_dir}/FlyteTasksCodegen.cmake"
     DEPFILE "${state_dir}/codegen.d"
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     COMMENT "Scanning the tasks of ${name} (task-scan)"
@@ -561,7 +564,7 @@ function(add_flyte_tasks name)
   file(GENERATE OUTPUT "${images_arguments_file}" CONTENT "${images_arguments}")
   add_custom_target(${name}_images
     COMMAND "${CMAKE_COMMAND}" "-DFLYTE_ARGUMENTS=${images_arguments_file}"
-            -P "${_FLYTE_TASKS_MODULE_DIR}/FlyteTasksImages.cmake"
+            -P "${module_dir}/FlyteTasksImages.cmake"
     COMMENT "Building the container images of ${name}"
     VERBATIM)
   add_dependencies(${name}_images ${name}_codegen ${image_targets})

@@ -2,28 +2,43 @@
 # Sets everything up and runs task-scan's main job on the bundled example:
 # builds and installs task-scan, builds examples/ with add_flyte_tasks()
 # (scan, generate, one executable per image), lists the tasks with their
-# images and runs one task the way Flyte runs a raw container.
+# images and runs tasks the way Flyte runs a raw container.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 scripts/install-deps.sh
-cmake --preset default -DTASK_SCAN_BUILD_TESTS=OFF >/dev/null
+cmake --preset default >/dev/null
 cmake --build --preset default --target task-scan
 cmake --install build --prefix build/install >/dev/null
 
-echo "== tasks and their images (task-scan --list)"
+echo "== build examples/: find_package(FlyteTasks) + add_flyte_tasks(ml ...)"
 cmake -S examples -B build/example -G Ninja -DCMAKE_PREFIX_PATH="$root/build/install" >/dev/null
 cmake --build build/example
+
+echo "== tasks and their images (task-scan --list over the example's compile_commands.json)"
 (cd examples && "$root/build/install/bin/task-scan" --list --config flyte.yaml -p "$root/build/example")
 
-echo "== per-image executables"
-for exe in build/example/ml_*; do
-  [ -x "$exe" ] && echo "$(basename "$exe"): $("$exe" --list | tr '\n' ' ')"
+echo "== generated files (build/example/ml_flyte)"
+(cd build/example/ml_flyte && find . -type f ! -name '.*' | sort | sed 's|^\./|  |')
+
+echo "== per-image executables: each holds only its own image's tasks"
+keys=$(python3 -c 'import json, sys
+for image in json.load(open(sys.argv[1]))["images"]: print(image["key"])' build/example/ml_flyte/manifest.json)
+for key in $keys; do
+  echo "ml_$key: $(build/example/ml_"$key" --list | tr '\n' ' ')"
 done
-echo "== run a task as Flyte does: inputs folder in, outputs folder out"
+
+echo "== run tasks as Flyte does: an inputs folder in, an outputs folder out"
 work=$(mktemp -d)
-printf '3' >"$work/epochs"; mkdir -p "$work/in"; mv "$work/epochs" "$work/in/"
-printf '0.5' >"$work/in/learning_rate"
-build/example/ml_gpu run ml.train --inputs "$work/in" --outputs "$work/out"
-for f in "$work"/out/*; do echo "$(basename "$f") = $(cat "$f")"; done
-rm -rf "$work"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/train/in" "$work/summarize/in/xs"
+printf '3' >"$work/train/in/epochs"
+printf '0.5' >"$work/train/in/learning_rate"
+echo "\$ ml_gpu run ml.train --inputs DIR --outputs DIR     (epochs=3, learning_rate=0.5)"
+build/example/ml_gpu run ml.train --inputs "$work/train/in" --outputs "$work/train/out"
+for f in "$work"/train/out/*; do echo "  $(basename "$f") = $(cat "$f")"; done
+i=0
+for x in 4 8 15 16 23 42; do printf '%s' "$x" >"$work/summarize/in/xs/$i"; i=$((i + 1)); done
+echo "\$ ml_default run ml.stats.summarize --inputs DIR --outputs DIR     (xs=[4, 8, 15, 16, 23, 42])"
+build/example/ml_default run ml.stats.summarize --inputs "$work/summarize/in" --outputs "$work/summarize/out"
+for f in "$work"/summarize/out/*; do echo "  $(basename "$f") = $(cat "$f")"; done

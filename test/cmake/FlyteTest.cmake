@@ -71,3 +71,18 @@ function(flyte_test_task_list var executable)
   string(REGEX REPLACE "[\r\n]+" ";" output "${output}")
   set(${var} "${output}" PARENT_SCOPE)
 endfunction()
+
+# flyte_test_begin(): each run works in a folder of its own under WORK_DIR
+# (WORK_DIR is set to it; FLYTE_TEST_RUN names the run), so that two ctest
+# runs of one build tree at a time do not trip over each other.
+# flyte_test_end() removes it once the test has passed.
+macro(flyte_test_begin)
+  string(RANDOM LENGTH 8 ALPHABET "abcdefghijklmnopqrstuvwxyz0123456789" FLYTE_TEST_RUN)
+  set(WORK_DIR "${WORK_DIR}/run-${FLYTE_TEST_RUN}")
+  file(MAKE_DIRECTORY "${WORK_DIR}")
+  message(STATUS "working in ${WORK_DIR}")
+endmacro()
+
+function(flyte_test_end)
+  file(REMOVE_RECURSE "${WORK_DIR}")
+endfunction()

@@ -14,13 +14,16 @@ if(NOT PODMAN)
   return()
 endif()
 
+flyte_test_begin()
 set(src "${WORK_DIR}/src")
 set(bin "${WORK_DIR}/build")
-set(base localhost/flyte-cmake-test-base:1.0)
-set(references localhost/flyte-cmake-test/default:1.0 localhost/flyte-cmake-test/gpu:1.0
-               localhost/flyte-cmake-test/spark:1.0)
 flyte_test_fresh_copy("${TEST_SOURCE_DIR}/project" "${src}")
-file(REMOVE_RECURSE "${bin}")
+# Tags of this run's own, so that concurrent runs share no image.
+set(tag "${FLYTE_TEST_RUN}")
+flyte_test_replace("${src}/flyte.yaml" ":1.0" ":${tag}")
+set(base localhost/flyte-cmake-test-base:${tag})
+set(references localhost/flyte-cmake-test/default:${tag} localhost/flyte-cmake-test/gpu:${tag}
+               localhost/flyte-cmake-test/spark:${tag})
 
 # A base image from nothing but busybox (or nothing at all): no registry.
 file(MAKE_DIRECTORY "${WORK_DIR}/rootfs/bin" "${WORK_DIR}/rootfs/usr/local/bin" "${WORK_DIR}/rootfs/tmp")
@@ -42,7 +45,7 @@ function(check_images tool)
   foreach(pair "default;demo.add demo.scale" "gpu;demo.train" "spark;demo.count_words")
     list(GET pair 0 key)
     list(GET pair 1 tasks)
-    set(reference "localhost/flyte-cmake-test/${key}:1.0")
+    set(reference "localhost/flyte-cmake-test/${key}:${tag}")
     flyte_test_run("${tool}: image ${reference} exists" COMMAND "${PODMAN}" image exists "${reference}")
     if(NOT EXISTS "${bin}/demo_flyte/images/${key}/demo_${key}")
       message(FATAL_ERROR "demo_${key} was not staged into its build context ${bin}/demo_flyte/images/${key}")
@@ -58,14 +61,14 @@ endfunction()
 
 flyte_test_run("build demo_images (podman)" OUTPUT log
   COMMAND "${CMAKE_COMMAND}" --build "${bin}" --target demo_images)
-flyte_test_expect("demo_images" "${log}" MATCHES "building image 'gpu' as localhost/flyte-cmake-test/gpu:1.0 with podman")
+flyte_test_expect("demo_images" "${log}" MATCHES "building image 'gpu' as localhost/flyte-cmake-test/gpu:${tag} with podman")
 check_images(podman)
 
 if(BUILDAH)
   execute_process(COMMAND "${PODMAN}" rmi -f ${references} OUTPUT_QUIET ERROR_QUIET)
   flyte_test_run("build demo_images (buildah)" OUTPUT log ENV FLYTE_CONTAINER_TOOL=buildah
     COMMAND "${CMAKE_COMMAND}" --build "${bin}" --target demo_images)
-  flyte_test_expect("demo_images" "${log}" MATCHES "building image 'spark' as localhost/flyte-cmake-test/spark:1.0 with buildah")
+  flyte_test_expect("demo_images" "${log}" MATCHES "building image 'spark' as localhost/flyte-cmake-test/spark:${tag} with buildah")
   check_images(buildah)
 endif()
 
@@ -77,3 +80,4 @@ flyte_test_expect("demo_images without a tool" "${log}" MATCHES
   "no container tool was found to build the images: install podman, buildah or docker")
 
 execute_process(COMMAND "${PODMAN}" rmi -f ${references} "${base}" OUTPUT_QUIET ERROR_QUIET)
+flyte_test_end()

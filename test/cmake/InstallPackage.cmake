@@ -6,8 +6,7 @@
 # -DBUILD_DIR -DPREFIX -DWORK_DIR -DTEST_SOURCE_DIR
 cmake_minimum_required(VERSION 3.20)
 include("${TEST_SOURCE_DIR}/FlyteTest.cmake")
-
-file(REMOVE_RECURSE "${PREFIX}" "${WORK_DIR}")
+flyte_test_begin()
 flyte_test_run("cmake --install" COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}")
 
 file(GLOB_RECURSE config "${PREFIX}/*/FlyteTasksConfig.cmake")
@@ -37,3 +36,4 @@ long size_of_word(long words) { return words * static_cast<long>(sizeof(size_t))
 flyte_test_run("installed task-scan --list" OUTPUT listed WORKING_DIRECTORY "${WORK_DIR}"
   COMMAND "${PREFIX}/bin/task-scan" --list --image localhost/base:1 builtins.cpp -- -std=c++17)
 flyte_test_expect("installed task-scan --list" "${listed}" MATCHES "size_of_word +localhost/base:1 +builtins.cpp:5")
+flyte_test_end()

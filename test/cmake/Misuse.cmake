@@ -4,8 +4,7 @@
 # -DPREFIX -DWORK_DIR -DTEST_SOURCE_DIR
 cmake_minimum_required(VERSION 3.20)
 include("${TEST_SOURCE_DIR}/FlyteTest.cmake")
-
-file(REMOVE_RECURSE "${WORK_DIR}")
+flyte_test_begin()
 
 # expect_error(<case> <add_flyte_tasks call> <regex of the message>)
 function(expect_error case call regex)
@@ -53,3 +52,5 @@ expect_error(bad-name
 expect_error(scan-error
   "add_flyte_tasks(demo SOURCES bad.cpp CONFIG flyte.yaml)"
   "task-scan found problems.*bad\\.cpp:3:[0-9]+: error: [^\n]*retrys[^\n]*did you mean 'retries'")
+
+flyte_test_end()

@@ -9,11 +9,11 @@
 # -DWORK_DIR -DTEST_SOURCE_DIR -DTASK_SCAN_SOURCE_DIR -DTASK_SCAN -DPREFIX
 cmake_minimum_required(VERSION 3.20)
 include("${TEST_SOURCE_DIR}/FlyteTest.cmake")
+flyte_test_begin()
 
 set(src "${WORK_DIR}/src")
 set(bin "${WORK_DIR}/build")
 flyte_test_fresh_copy("${TEST_SOURCE_DIR}/project" "${src}")
-file(REMOVE_RECURSE "${bin}")
 find_program(NM nm REQUIRED)
 
 set(configure_args -S "${src}" -B "${bin}" -G "${GENERATOR}" "-DFLYTE_TEST_MODE=${MODE}")
@@ -137,6 +137,7 @@ flyte_test_expect("demo.train" "${trained}" MATCHES "o0=0\\.25")
 check_no_op_build("no-op build")
 
 if(NOT EDITS)
+  flyte_test_end()
   return()
 endif()
 
@@ -160,3 +161,4 @@ check_rebuilt("build after the header edit" "${log}"
   NOT_BUILT "arith\\.cpp\\.o" "text\\.cpp\\.o" "helper" "images/default/" "images/extra/")
 check_images(default "demo.add demo.scale" extra "demo.count_words" spark "demo.train")
 check_no_op_build("no-op build after the header edit")
+flyte_test_end()
