@@ -155,7 +155,7 @@ std::string ResultCache::defaultToolIdentity() {
                                      LLVM_VERSION_STRING);
   // Developers rebuild without changing the version: the binary tells.
   std::string Exe = llvm::sys::fs::getMainExecutable(
-      nullptr, reinterpret_cast<void *>(&ResultCache::defaultToolIdentity));
+      "task-scan", reinterpret_cast<void *>(&ResultCache::defaultToolIdentity));
   llvm::sys::fs::file_status Status;
   if (!Exe.empty() && !llvm::sys::fs::status(Exe, Status))
     Identity += fmt::format(
