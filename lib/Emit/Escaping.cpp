@@ -1,7 +1,9 @@
 //===- Escaping.cpp -------------------------------------------------------===//
 #include "taskscan/Escaping.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -42,6 +44,87 @@ std::string jsonStringLiteral(llvm::StringRef S) {
   std::string Out;
   llvm::raw_string_ostream OS(Out);
   OS << llvm::json::Value(llvm::json::fixUTF8(S));
+  return Out;
+}
+
+bool isPythonKeyword(llvm::StringRef S) {
+  static const char *const Keywords[] = {
+      "False",  "None",     "True",   "and",    "as",     "assert", "async",
+      "await",  "break",    "class",  "continue", "def",  "del",    "elif",
+      "else",   "except",   "finally", "for",   "from",   "global", "if",
+      "import", "in",       "is",     "lambda", "nonlocal", "not", "or",
+      "pass",   "raise",    "return", "try",    "while",  "with",   "yield"};
+  return llvm::is_contained(Keywords, S);
+}
+
+std::string pythonIdentifier(llvm::StringRef S) {
+  std::string Out;
+  for (char C : S)
+    Out += llvm::isAlnum(C) || C == '_' ? C : '_';
+  if (Out.empty() || llvm::isDigit(Out.front()))
+    Out.insert(Out.begin(), '_');
+  if (isPythonKeyword(Out))
+    Out += '_';
+  return Out;
+}
+
+namespace {
+
+constexpr llvm::StringLiteral ReplacementCharacter = "\xEF\xBF\xBD"; // U+FFFD
+
+/// \p S as valid UTF-8 without control characters: what one line can hold.
+std::string singleLine(llvm::StringRef S) {
+  std::string Valid = llvm::json::fixUTF8(S);
+  std::string Out;
+  for (char C : Valid) {
+    if (static_cast<unsigned char>(C) < 0x20 || C == 0x7f)
+      Out += ReplacementCharacter;
+    else
+      Out += C;
+  }
+  return Out;
+}
+
+bool isPlainDockerfileCharacter(char C) {
+  return llvm::isAlnum(C) || llvm::StringRef("._:/@+-").contains(C);
+}
+
+} // namespace
+
+std::string dockerfileQuotedWord(llvm::StringRef S) {
+  // Inside double quotes Docker's (and buildah's) word processing takes a
+  // backslash before '"', '$' and '\\' as an escape and every other
+  // character as is; the closing quote keeps a value from ending the line
+  // with a backslash, which would continue the instruction.
+  std::string Out = "\"";
+  for (char C : singleLine(S)) {
+    if (C == '"' || C == '$' || C == '\\')
+      Out += '\\';
+    Out += C;
+  }
+  return Out + "\"";
+}
+
+std::string dockerfileWord(llvm::StringRef S) {
+  if (!S.empty() && llvm::all_of(S, isPlainDockerfileCharacter))
+    return S.str();
+  return dockerfileQuotedWord(S);
+}
+
+std::string dockerfileJsonForm(llvm::ArrayRef<std::string> Words) {
+  std::string Out = "[";
+  for (size_t I = 0; I < Words.size(); ++I) {
+    if (I)
+      Out += ", ";
+    Out += jsonStringLiteral(dockerfileWord(Words[I]));
+  }
+  return Out + "]";
+}
+
+std::string commentText(llvm::StringRef S) {
+  std::string Out = singleLine(S);
+  while (!Out.empty() && (Out.back() == '\\' || Out.back() == ' ' || Out.back() == '\t'))
+    Out.pop_back();
   return Out;
 }
 

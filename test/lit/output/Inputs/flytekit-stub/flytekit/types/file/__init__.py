@@ -1,0 +1,2 @@
+class FlyteFile:
+    """Stand-in for flytekit.types.file.FlyteFile."""
