@@ -54,19 +54,6 @@ constexpr size_t MaxConfigBytes = 1 << 20;
 /// tree is walked without recursion, see YamlConfigReader::drain.)
 constexpr unsigned MaxFlowNesting = 256;
 
-/// User text as it may appear in a message: bytes outside printable ASCII
-/// are shown as \xNN, so no newline or terminal escape reaches the output.
-std::string shown(llvm::StringRef Text) {
-  std::string S;
-  for (char C : Text) {
-    unsigned char U = static_cast<unsigned char>(C);
-    if (U < 0x20 || U >= 0x7f)
-      S += fmt::format("\\x{:02x}", U);
-    else
-      S += C;
-  }
-  return S;
-}
 
 bool isImageName(llvm::StringRef Name) {
   return !Name.empty() && llvm::all_of(Name, [](char C) {
@@ -82,7 +69,7 @@ bool checkImageName(llvm::StringRef Name, const SourcePosition &At,
   Diags.error(ConfigCheck, At,
               fmt::format("invalid {} '{}': names hold only letters, digits, "
                           "'_' and '-' (as in {{{{.image.NAME}}}})",
-                          What.str(), shown(Name)));
+                          What.str(), printable(Name)));
   return false;
 }
 
@@ -94,7 +81,7 @@ bool checkReference(llvm::StringRef Ref, const SourcePosition &At,
     return true;
   Diags.error(ReferenceCheck, At,
               fmt::format("invalid image reference '{}' for {}: {}",
-                          shown(Ref), Owner.str(), *Reason));
+                          printable(Ref), Owner.str(), *Reason));
   return false;
 }
 
@@ -103,14 +90,14 @@ bool checkReference(llvm::StringRef Ref, const SourcePosition &At,
 std::optional<std::string> checkInstallDir(llvm::StringRef Dir) {
   if (!Dir.starts_with("/"))
     return fmt::format("install_dir '{}' must be an absolute path",
-                       shown(Dir));
+                       printable(Dir));
   if (!llvm::all_of(Dir, [](char C) {
         return llvm::isAlnum(C) || C == '.' || C == '_' || C == '/' ||
                C == '-';
       }))
     return fmt::format("install_dir '{}' may hold only letters, digits, "
                        "'.', '_', '-' and '/'",
-                       shown(Dir));
+                       printable(Dir));
   return std::nullopt;
 }
 
@@ -428,8 +415,8 @@ private:
           Found.error(ConfigCheck, at(N, Fallback),
                       fmt::format("{} '{}' is read by YAML as {}, not as a "
                                   "string; quote it: \"{}\"",
-                                  What.str(), shown(Value), Type.str(),
-                                  shown(Value)));
+                                  What.str(), printable(Value), Type.str(),
+                                  printable(Value)));
           return std::nullopt;
         }
       }
@@ -477,7 +464,7 @@ private:
         Found
             .error(ConfigCheck, KeyAt,
                    fmt::format("{} '{}' is given twice in {}", KeyWhat.str(),
-                               shown(*Name), What.str()))
+                               printable(*Name), What.str()))
             .Notes.push_back({It->second, "first given here"});
         drain(Value);
         continue;
@@ -582,7 +569,7 @@ private:
             llvm::yaml::Node *Value) {
           bool NameOk = checkImageName(Name, NameAt, "image name", Found);
           auto Ref = stringOf(
-              Value, fmt::format("the reference of image '{}'", shown(Name)),
+              Value, fmt::format("the reference of image '{}'", printable(Name)),
               NameAt);
           if (!NameOk || !Ref)
             return;
@@ -617,7 +604,7 @@ private:
                 ConfigCheck, KeyAt,
                 fmt::format("unknown key '{}' in 'build'; expected "
                             "'base_images' or 'install_dir'",
-                            shown(Key)));
+                            printable(Key)));
             std::string Hint = nearest(Key, {"base_images", "install_dir"});
             if (!Hint.empty())
               D.Notes.push_back({KeyAt, Hint});
@@ -636,7 +623,7 @@ private:
             llvm::yaml::Node *Value) {
           bool KeyOk = checkImageName(Key, KeyAt, "image key", Found);
           auto Ref = stringOf(
-              Value, fmt::format("the base image of '{}'", shown(Key)), KeyAt);
+              Value, fmt::format("the base image of '{}'", printable(Key)), KeyAt);
           if (!KeyOk || !Ref)
             return;
           if (checkReference(*Ref, at(Value, KeyAt),
@@ -710,7 +697,7 @@ public:
         if (!New)
           Diags
               .error(ConfigCheck, Column(Stripped),
-                     fmt::format("section [{}] is given twice", shown(Name)))
+                     fmt::format("section [{}] is given twice", printable(Name)))
               .Notes.push_back({It->second, "first given here"});
         continue;
       }
@@ -744,7 +731,7 @@ public:
         Diags
             .error(ConfigCheck, Column(RawName),
                    fmt::format("'{}' is given twice in section [{}]",
-                               shown(Name), shown(*Section)))
+                               printable(Name), printable(*Section)))
             .Notes.push_back({It->second, "first given here"});
         continue;
       }
@@ -810,7 +797,7 @@ private:
         ConfigCheck, NameAt,
         fmt::format("unknown option '{}' in [build]; expected 'install_dir' "
                     "or 'base_image.<image key>'",
-                    shown(Name)));
+                    printable(Name)));
     std::string Hint = nearest(Name, {"install_dir"});
     if (!Hint.empty())
       D.Notes.push_back({NameAt, Hint});
@@ -900,21 +887,21 @@ bool applyCommandLineImages(const std::vector<std::string> &Options,
     if (Ref.empty()) {
       Diags.error(ConfigCheck, CommandLine,
                   fmt::format("--image '{}' gives no image reference",
-                              shown(Option)));
+                              printable(Option)));
       continue;
     }
     if (auto Reason = validateImageReference(Ref)) {
       Diagnostic &D = Diags.error(
           ReferenceCheck, CommandLine,
           fmt::format("invalid image reference '{}' in --image '{}': {}",
-                      shown(Ref), shown(Option), *Reason));
+                      printable(Ref), printable(Option), *Reason));
       if (Eq != llvm::StringRef::npos && Name == "default" &&
           !isImageName(Text.take_front(Eq)))
         D.Notes.push_back(
             {CommandLine,
              fmt::format("'{}' is not an image name: names hold only "
                          "letters, digits, '_' and '-'",
-                         shown(Text.take_front(Eq)))});
+                         printable(Text.take_front(Eq)))});
       continue;
     }
     auto [It, New] = Given.emplace(Name.str(), Option);
@@ -923,11 +910,11 @@ bool applyCommandLineImages(const std::vector<std::string> &Options,
                   Name == "default"
                       ? fmt::format("two default images on the command line: "
                                     "--image '{}' and --image '{}'",
-                                    shown(It->second), shown(Option))
+                                    printable(It->second), printable(Option))
                       : fmt::format("image '{}' is given twice on the command "
                                     "line: --image '{}' and --image '{}'",
-                                    Name.str(), shown(It->second),
-                                    shown(Option)));
+                                    Name.str(), printable(It->second),
+                                    printable(Option)));
       continue;
     }
     Config.Images[Name.str()] = ConfiguredImage{Ref.str(), CommandLine};

@@ -35,19 +35,6 @@ bool isPythonSpace(char C) {
 
 bool isNameChar(char C) { return llvm::isAlnum(C) || C == '_' || C == '-'; }
 
-/// User text as it may appear in a message: bytes outside printable ASCII
-/// are shown as \xNN, so no newline or terminal escape reaches the output.
-std::string shown(llvm::StringRef Text) {
-  std::string S;
-  for (char C : Text) {
-    unsigned char U = static_cast<unsigned char>(C);
-    if (U < 0x20 || U >= 0x7f)
-      S += fmt::format("\\x{:02x}", U);
-    else
-      S += C;
-  }
-  return S;
-}
 
 struct Placeholder {
   size_t Begin = 0, End = 0; ///< [Begin, End) in the template.
@@ -142,7 +129,7 @@ std::string originNote(llvm::StringRef Name, const ConfiguredImage &Image) {
   if (O.Line)
     Where += fmt::format(":{}:{}", O.Line, O.Column);
   return fmt::format("image '{}' is '{}', defined at {}", Name.str(),
-                     shown(Image.Reference), shown(Where));
+                     printable(Image.Reference), printable(Where));
 }
 
 /// A hint for template text flytekit would not have recognised.
@@ -153,7 +140,7 @@ std::string explainLeftover(llvm::StringRef Fragment) {
         Inner.starts_with_insensitive("images."))
       return fmt::format("did you mean '{{{{.{}}}}}'? placeholders start with "
                          "'.image.'",
-                         shown(Inner));
+                         printable(Inner));
     if (Inner.starts_with_insensitive(".image")) {
       llvm::SmallVector<llvm::StringRef, 4> Parts;
       Inner.split(Parts, '.');
@@ -169,7 +156,7 @@ std::string explainLeftover(llvm::StringRef Fragment) {
       Inner.starts_with_insensitive(".image"))
     return fmt::format("did you mean '{{{{{}}}}}'? placeholders use double "
                        "braces",
-                       shown(Inner));
+                       printable(Inner));
   return "placeholders look like {{.image.NAME}}, {{.image.NAME.fqn}} or "
          "{{.image.NAME.version}}";
 }
@@ -204,9 +191,9 @@ resolveContainerImage(llvm::StringRef Template, const ImageConfig &Config) {
       return error("task-scan-image-untagged",
                    fmt::format("it uses the default image '{}', which has no "
                                "tag or digest",
-                               shown(Default->Reference)),
+                               printable(Default->Reference)),
                    fmt::format("give it a tag, e.g. '{}:1.0'",
-                               shown(Default->Reference)));
+                               printable(Default->Reference)));
     Result = Default->Reference;
   } else {
     for (size_t I = 0; I < Template.size();) {
@@ -222,7 +209,7 @@ resolveContainerImage(llvm::StringRef Template, const ImageConfig &Config) {
         return error("task-scan-no-default-image",
                      fmt::format("'{}' names the default image, but no "
                                  "default image is configured",
-                                 shown(Written)),
+                                 printable(Written)),
                      "set images.default in the config file, pass --image "
                      "<reference>, or set FLYTE_INTERNAL_IMAGE");
       if (!Image) {
@@ -243,11 +230,11 @@ resolveContainerImage(llvm::StringRef Template, const ImageConfig &Config) {
           return error("task-scan-image-untagged",
                        fmt::format("'{}' names image '{}' ('{}'), which has "
                                    "no tag or digest",
-                                   shown(Written), P->Name.str(),
-                                   shown(Image->Reference)),
+                                   printable(Written), P->Name.str(),
+                                   printable(Image->Reference)),
                        fmt::format("give it a tag, e.g. '{}:1.0', or write "
                                    "'{{{{.image.{}.fqn}}}}:<tag>'",
-                                   shown(Image->Reference), P->Name.str()));
+                                   printable(Image->Reference), P->Name.str()));
         Result += Image->Reference;
       } else if (P->Attribute == "fqn") {
         Result += Ref.Fqn;
@@ -261,8 +248,8 @@ resolveContainerImage(llvm::StringRef Template, const ImageConfig &Config) {
                          fmt::format("'{}': image '{}' ('{}') has no tag or "
                                      "digest, and there is no default image "
                                      "whose version could stand in",
-                                     shown(Written), P->Name.str(),
-                                     shown(Image->Reference)),
+                                     printable(Written), P->Name.str(),
+                                     printable(Image->Reference)),
                          fmt::format("give '{}' a tag, or configure a "
                                      "default image",
                                      P->Name.str()));
@@ -274,8 +261,8 @@ resolveContainerImage(llvm::StringRef Template, const ImageConfig &Config) {
                          fmt::format("'{}': neither image '{}' ('{}') nor the "
                                      "default image ('{}') has a tag or "
                                      "digest",
-                                     shown(Written), P->Name.str(),
-                                     shown(Image->Reference), shown(Default->Reference)),
+                                     printable(Written), P->Name.str(),
+                                     printable(Image->Reference), printable(Default->Reference)),
                          "give one of them a tag, e.g. ':1.0'");
         }
         // `{{...fqn}}:{{...version}}` with a digest must read `fqn@digest`.
@@ -287,7 +274,7 @@ resolveContainerImage(llvm::StringRef Template, const ImageConfig &Config) {
         return error("task-scan-image-attribute",
                      fmt::format("unsupported attribute '{}' in '{}'; only "
                                  "'fqn' and 'version' are supported",
-                                 P->Attribute.str(), shown(Written)),
+                                 P->Attribute.str(), printable(Written)),
                      P->Attribute == "tag" || P->Attribute == "digest"
                          ? std::string("did you mean 'version'? it is the "
                                        "digest when there is one, else the "
@@ -306,7 +293,7 @@ resolveContainerImage(llvm::StringRef Template, const ImageConfig &Config) {
     return error("task-scan-unresolved-template",
                  fmt::format("container_image '{}' still holds template text "
                              "'{}' that is not an image placeholder",
-                             shown(Template), shown(Fragment)),
+                             printable(Template), printable(Fragment)),
                  explainLeftover(Fragment));
   }
 
@@ -328,14 +315,14 @@ resolveContainerImage(llvm::StringRef Template, const ImageConfig &Config) {
         Template.empty()
             ? fmt::format("the default image '{}' is not a valid OCI image "
                           "reference: {}",
-                          shown(Result), *Reason)
+                          printable(Result), *Reason)
         : Result == Template.str()
             ? fmt::format("container_image '{}' is not a valid OCI image "
                           "reference: {}",
-                          shown(Result), *Reason)
+                          printable(Result), *Reason)
             : fmt::format("container_image '{}' resolves to '{}', which is "
                           "not a valid OCI image reference: {}",
-                          shown(Template), shown(Result), *Reason);
+                          printable(Template), printable(Result), *Reason);
     return error("task-scan-image-reference", std::move(Message),
                  std::move(Note));
   }

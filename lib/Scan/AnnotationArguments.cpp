@@ -407,7 +407,7 @@ validateTaskArguments(const std::vector<AnnotationArgument> &Args,
         Problem("task-scan-task-name", Key,
                 fmt::format("task name '{}' is not valid: use letters, digits, "
                             "'_', '.' and '-', starting with a letter or '_'",
-                            llvm::StringRef(*Str).take_front(80)));
+                            printable(llvm::StringRef(*Str).take_front(80))));
       else
         Options.Name = *Str;
     } else if (Key == "retries") {
@@ -426,7 +426,7 @@ validateTaskArguments(const std::vector<AnnotationArgument> &Args,
         Problem("task-scan-argument-value", Key,
                 fmt::format("'timeout' must be a positive duration such as "
                             "\"90s\", \"10m\" or \"1h30m\", got \"{}\"",
-                            llvm::StringRef(*Str).take_front(80)));
+                            printable(llvm::StringRef(*Str).take_front(80))));
       else {
         Options.Timeout = *Str;
         Options.TimeoutSeconds = *Seconds;
@@ -455,7 +455,7 @@ validateTaskArguments(const std::vector<AnnotationArgument> &Args,
         Problem("task-scan-resource-quantity", Key,
                 fmt::format("'{}' must be a Kubernetes quantity such as \"500m\", "
                             "\"2\" or \"4Gi\", got \"{}\"",
-                            Key, llvm::StringRef(Quantity).take_front(80)));
+                            Key, printable(llvm::StringRef(Quantity).take_front(80))));
       else {
         llvm::StringRef K(Key);
         auto &Target = K.starts_with("requests_") ? Options.Requests : Options.Limits;

@@ -10,6 +10,22 @@
 
 namespace taskscan {
 
+std::string printable(llvm::StringRef Text) {
+  std::string S;
+  for (char C : Text) {
+    unsigned char U = static_cast<unsigned char>(C);
+    if (U < 0x20 || U >= 0x7f) {
+      static const char Hex[] = "0123456789abcdef";
+      S += "\\x";
+      S += Hex[U >> 4];
+      S += Hex[U & 15];
+    } else {
+      S += C;
+    }
+  }
+  return S;
+}
+
 bool SourcePosition::operator<(const SourcePosition &O) const {
   return std::tie(File, Line, Column) < std::tie(O.File, O.Line, O.Column);
 }

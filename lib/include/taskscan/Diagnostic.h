@@ -65,6 +65,10 @@ private:
   std::vector<Diagnostic> Items;
 };
 
+/// User text as it may appear in a message: bytes outside printable ASCII
+/// are shown as \xNN, so no newline or terminal escape reaches the output.
+std::string printable(llvm::StringRef Text);
+
 /// `file:line:col: error: message [check]`, the source line and a caret
 /// (when the file can be read), then each note the same way.
 void renderText(const DiagnosticList &Diags, llvm::raw_ostream &OS,
