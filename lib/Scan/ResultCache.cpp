@@ -228,7 +228,14 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
       return std::nullopt; // a dependency changed or vanished
     Dependencies.push_back(DepPath.str());
   }
-  llvm::sort(Dependencies);
+  // Written main file first, the rest sorted: put the main file in its place.
+  if (!Dependencies.empty()) {
+    auto Rest = Dependencies.begin() + 1;
+    std::rotate(Dependencies.begin(), Rest,
+                std::lower_bound(Rest, Dependencies.end(), Dependencies.front()));
+  }
+  if (!llvm::is_sorted(Dependencies))
+    llvm::sort(Dependencies);
   CachedUnit Unit;
   Unit.Result.MainFile = absolutePath(Job.Directory, Job.File);
   if (Kind == "skipped") {

@@ -42,6 +42,18 @@ namespace {
 /// Where each translation unit's answer came from.
 enum class Outcome { Parsed, Cached, Skipped };
 
+/// What decides a result besides the files read: the build's command line
+/// and the options scanCommandLine() adds to it (how it combines them is
+/// covered by the tool's identity in the cache key). Cheaper than
+/// scanCommandLine() itself, which a warm run would otherwise pay per file.
+std::vector<std::string> cacheKeyArguments(const ScanJob &Job,
+                                           const ScanOptions &Options) {
+  std::vector<std::string> Key = Job.CommandLine;
+  Key.push_back("--resource-dir=" + Options.ResourceDir);
+  Key.push_back("--runtime-include-dir=" + Options.RuntimeIncludeDir);
+  return Key;
+}
+
 } // namespace
 
 // Two phases: first every translation unit asks the cache and the prefilter
@@ -52,7 +64,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
   ScanResult Result;
   Result.Units.resize(Jobs.size());
   std::vector<Outcome> Outcomes(Jobs.size(), Outcome::Parsed);
-  std::vector<std::vector<std::string>> CommandLines(Jobs.size());
+  std::vector<std::vector<std::string>> CacheKeys(Jobs.size());
   std::optional<ResultCache> Cache;
   if (!Options.CacheDir.empty())
     Cache.emplace(Options.CacheDir);
@@ -68,9 +80,9 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
       Pool.async([&, I] {
         const ScanJob &Job = Jobs[I];
         TranslationUnitResult &Unit = Result.Units[I];
-        CommandLines[I] = scanCommandLine(Job, Options);
         if (Cache) {
-          std::optional<CachedUnit> Hit = Cache->lookup(Job, CommandLines[I]);
+          CacheKeys[I] = cacheKeyArguments(Job, Options);
+          std::optional<CachedUnit> Hit = Cache->lookup(Job, CacheKeys[I]);
           // A cached "no task" is the prefilter's word; --scan-all parses.
           if (Hit && (!Hit->Skipped || Filter)) {
             Unit = std::move(Hit->Result);
@@ -84,7 +96,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
             Unit.MainFile = absolutePath(Job.Directory, Job.File);
             Outcomes[I] = Outcome::Skipped;
             if (Cache)
-              Cache->storeSkipped(Job, CommandLines[I], Verdict.Dependencies);
+              Cache->storeSkipped(Job, CacheKeys[I], Verdict.Dependencies);
             // Kept for --depfile: an edit to any of them may add a task.
             Unit.Dependencies = std::move(Verdict.Dependencies);
             return;
@@ -102,7 +114,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
     Pool.async([&, I] {
       Result.Units[I] = scanTranslationUnit(Jobs[I], Options);
       if (Cache)
-        Cache->storeResult(Jobs[I], CommandLines[I], Result.Units[I]);
+        Cache->storeResult(Jobs[I], CacheKeys[I], Result.Units[I]);
     });
   Pool.wait();
 

@@ -1,8 +1,9 @@
 //===- ResultCache.h - Per-file scan results kept across runs -------------===//
 //
 // One entry file per translation unit and configuration: the key hashes the
-// tool's identity, the compile directory, the main file, the full scan
-// command line and the environment variables clang reads for include paths.
+// tool's identity, the compile directory, the main file, the arguments that
+// decide the scan (the build's command line and the scanner's options) and
+// the environment variables clang reads for include paths.
 // The entry lists every file the translation unit read with its content hash
 // (xxh3) and holds either the parse's TranslationUnitResult or the
 // prefilter's "no task here" verdict. It is valid while every listed file
@@ -80,7 +81,8 @@ public:
   explicit ResultCache(std::string Directory,
                        std::string ToolIdentity = defaultToolIdentity());
 
-  /// The valid entry for \p Job scanned with \p CommandLine, if any.
+  /// The valid entry for \p Job, if any. \p CommandLine: every argument
+  /// that decides the scan's result besides the files it reads.
   std::optional<CachedUnit> lookup(const ScanJob &Job,
                                    llvm::ArrayRef<std::string> CommandLine);
 
