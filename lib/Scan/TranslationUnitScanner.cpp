@@ -149,8 +149,11 @@ std::vector<std::string> scanCommandLine(const ScanJob &Job,
     Extra.push_back(Options.RuntimeIncludeDir);
   }
   // Before the input file: the driver takes options anywhere, but keep the
-  // file last as build tools do.
-  auto FileIt = std::find(Args.begin() + 1, Args.end(), Job.File);
+  // file last as build tools do. Before a `--` too (commands inferred for
+  // headers end with `-- <file>`): everything after it is an input file.
+  auto FileIt = std::find(Args.begin() + 1, Args.end(), "--");
+  if (FileIt == Args.end())
+    FileIt = std::find(Args.begin() + 1, Args.end(), Job.File);
   Args.insert(FileIt, Extra.begin(), Extra.end());
   return Args;
 }
