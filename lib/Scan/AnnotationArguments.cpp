@@ -142,7 +142,7 @@ private:
           break;
         }
         Error = fmt::format("unsupported escape sequence '\\{}' in a string",
-                            E);
+                            printable(llvm::StringRef(&E, 1)));
         return {TokenKind::Invalid, ""};
       }
     }
@@ -197,7 +197,8 @@ parseAnnotationArguments(llvm::StringRef Text) {
       continue;
     }
     if (Tok.Kind != TokenKind::Identifier)
-      return Fail(fmt::format("expected 'key = value', found '{}'", Tok.Text));
+      return Fail(fmt::format("expected 'key = value', found '{}'",
+                              printable(Tok.Text)));
     AnnotationArgument Arg;
     Arg.Key = Tok.Text;
     if (Lexer.next().Kind != TokenKind::Equal)
@@ -251,7 +252,7 @@ parseAnnotationArguments(llvm::StringRef Text) {
     Args.push_back(std::move(Arg));
     if (Tok.Kind != TokenKind::Comma && Tok.Kind != TokenKind::End)
       return Fail(fmt::format("expected ',' after the value of '{}', found '{}'",
-                              Args.back().Key, Tok.Text));
+                              Args.back().Key, printable(Tok.Text)));
   }
   return Args;
 }

@@ -128,4 +128,16 @@ TEST(AnnotationArgumentsTest, TaskNames) {
   EXPECT_FALSE(isValidTaskName(std::string(256, 'a')));
 }
 
+// Found by fuzz/annotation.cpp: parse errors echoed raw bytes (a NUL, an
+// escape sequence or a newline could forge diagnostic lines in a terminal
+// or CI log).
+TEST(AnnotationArgumentsTest, ParseErrorsShowRawBytesEscaped) {
+  EXPECT_EQ(parseError(llvm::StringRef("\0", 1)),
+            "expected 'key = value', found '\\x00'");
+  EXPECT_EQ(parseError("retries = 1 \x1b[2J"),
+            "expected ',' after the value of 'retries', found '\\x1b'");
+  EXPECT_EQ(parseError("name = \"\\\x07\""),
+            "unsupported escape sequence '\\\\x07' in a string");
+}
+
 } // namespace
