@@ -79,8 +79,8 @@ std::string emitEntrypoint(const ProjectModel &Model, const ModelImage &Image,
   Out += "\nnamespace {\n\n";
   for (size_t I = 0; I < Tasks.size(); ++I) {
     const ScannedTask &S = Tasks[I]->Source;
-    Out += fmt::format("// {}, defined at {}:{}\n", S.Function,
-                       Tasks[I]->DisplayFile, S.Definition.Line);
+    Out += fmt::format("// {}, defined at {}:{}\n", commentText(S.Function),
+                       commentText(Tasks[I]->DisplayFile), S.Definition.Line);
     // A task without inputs or outputs never touches io: keep users'
     // -Werror builds quiet.
     Out += fmt::format("void run_{}({}flyte::runtime::TaskIO &io) {{\n", I,
