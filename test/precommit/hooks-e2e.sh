@@ -1,0 +1,237 @@
+#!/bin/sh
+# hooks-e2e.sh <dir holding task-scan> <task-scan source dir>
+#
+# Uses task-scan's .pre-commit-hooks.yaml the way a project does: a hook
+# repository (a git clone holding the hooks file, pinned by `rev:`) named in
+# the project's .pre-commit-config.yaml, hooks installed with
+# `pre-commit install`, and plain `git commit`s that must be refused (bad
+# image name, bad key, unsupported signature, stale or missing generated
+# files) or accepted. Everything lives in a temporary folder removed at
+# exit; HOME, PRE_COMMIT_HOME and git's global config point into it, so
+# nothing leaks into or out of the user's environment.
+set -u
+tool_dir=${1:?usage: hooks-e2e.sh <dir holding task-scan> <source dir>}
+src_dir=${2:?usage: hooks-e2e.sh <dir holding task-scan> <source dir>}
+
+if ! command -v pre-commit >/dev/null 2>&1; then
+  echo "SKIP: pre-commit is not installed (apt-get install pre-commit)"
+  exit 77
+fi
+if [ ! -x "$tool_dir/task-scan" ]; then
+  echo "FAIL: no task-scan in $tool_dir" >&2
+  exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/task-scan-precommit.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+
+# A clean environment: no user or system git config, no pre-commit cache,
+# no git variables of an enclosing hook, the built task-scan first on PATH.
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY \
+      GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_CEILING_DIRECTORIES \
+      FLYTE_INTERNAL_IMAGE PRE_COMMIT PRE_COMMIT_ALLOW_NO_CONFIG SKIP
+export HOME="$tmp/home" PRE_COMMIT_HOME="$tmp/pre-commit-home" \
+       XDG_CACHE_HOME="$tmp/cache" GIT_CONFIG_NOSYSTEM=1 \
+       GIT_CONFIG_GLOBAL="$tmp/home/.gitconfig" \
+       GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.com \
+       GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.com \
+       PATH="$tool_dir:$PATH" NO_COLOR=1 TERM=dumb
+mkdir -p "$HOME"
+git config --global init.defaultBranch main
+git config --global advice.detachedHead false
+
+failures=0
+log=$tmp/out.log
+pass() { echo "PASS: $1"; }
+fail() {
+  echo "FAIL: $1"
+  sed 's/^/  | /' "$log"
+  failures=$((failures + 1))
+}
+# expect_in_log <what> <fixed string>...: every string occurs in the log.
+expect_in_log() {
+  what=$1; shift
+  for s in "$@"; do
+    if ! grep -qF -- "$s" "$log"; then
+      fail "$what: output lacks '$s'"
+      return 1
+    fi
+  done
+  pass "$what"
+}
+commit_ok() { # commit_ok <what> <message>
+  if git commit -q -m "$2" >"$log" 2>&1; then pass "$1"; else fail "$1: commit refused"; fi
+}
+commit_refused() { # commit_refused <what> <message>: HEAD must not move
+  before=$(git rev-parse -q --verify HEAD)
+  if git commit -q -m "$2" >"$log" 2>&1; then
+    fail "$1: commit accepted"
+    return 1
+  fi
+  if [ "$(git rev-parse -q --verify HEAD)" != "$before" ]; then
+    fail "$1: HEAD moved"
+    return 1
+  fi
+  return 0
+}
+
+# --- The hook repository: this checkout's .pre-commit-hooks.yaml, committed.
+hooks=$tmp/hooks
+mkdir -p "$hooks"
+cp "$src_dir/.pre-commit-hooks.yaml" "$hooks/"
+git -C "$hooks" init -q
+git -C "$hooks" add .pre-commit-hooks.yaml
+git -C "$hooks" commit -q -m "task-scan hooks"
+rev=$(git -C "$hooks" rev-parse HEAD)
+
+# --- A task project.
+proj=$tmp/proj
+mkdir -p "$proj/src" "$proj/include" "$proj/build"
+cd "$proj" || exit 1
+git init -q
+cat > flyte.yaml <<'YAML'
+images:
+  default: ghcr.io/acme/flyte-cpp:1.4.2
+  gpu: ghcr.io/acme/flyte-cpp-gpu:1.4.2
+  spark: ghcr.io/acme/spark:3.5
+YAML
+cat > include/images.hpp <<'CPP'
+#pragma once
+#include <flyte/task.hpp>
+namespace images {
+constexpr const char *kGpu = "{{.image.gpu}}";
+}
+#define GPU_TASK(...) FLYTE_TASK(container_image = images::kGpu, __VA_ARGS__)
+CPP
+cat > src/train.cpp <<'CPP'
+#include "images.hpp"
+#include <string>
+
+namespace ml {
+FLYTE_TASK(container_image = "{{.image.gpu}}", retries = 2)
+double train(int epochs) { return epochs * 0.5; }
+}
+CPP
+cat > src/etl.cpp <<'CPP'
+#include <flyte/task.hpp>
+#include <string>
+
+namespace etl {
+FLYTE_TASK()
+std::string clean(const std::string &text) { return text; }
+}
+CPP
+# The compile database (what `-p build` reads); task-scan finds
+# flyte/task.hpp itself.
+cat > build/compile_commands.json <<JSON
+[
+  {"directory": "$proj", "file": "src/train.cpp",
+   "arguments": ["c++", "-std=c++17", "-Iinclude", "-c", "src/train.cpp"]},
+  {"directory": "$proj", "file": "src/etl.cpp",
+   "arguments": ["c++", "-std=c++17", "-Iinclude", "-c", "src/etl.cpp"]}
+]
+JSON
+echo "build/" > .gitignore
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $hooks
+    rev: $rev
+    hooks:
+      - id: task-scan-check
+        args: [--config, flyte.yaml, -p, build]
+      - id: task-scan-generated
+        args: [--config, flyte.yaml, --output-dir, gen, src/train.cpp, src/etl.cpp,
+               --, -std=c++17, -Iinclude]
+YAML
+
+if pre-commit install >"$log" 2>&1; then pass "pre-commit install"; else fail "pre-commit install"; fi
+if task-scan --config flyte.yaml --output-dir gen src/train.cpp src/etl.cpp -- -std=c++17 -Iinclude >"$log" 2>&1
+then pass "generate the files to check in"; else fail "task-scan --output-dir"; fi
+
+# 1. A good commit passes both hooks (offline: the hook repo is a local clone).
+git add -A
+commit_ok "good commit" "tasks"
+expect_in_log "both hooks ran" "task-scan (FLYTE_TASK annotations and images)" \
+  "task-scan (generated files up to date)" "Passed"
+
+# 2. A misspelt image name is refused, compiler-style, with the images.
+sed -i 's/{{.image.gpu}}/{{.image.gpux}}/' src/train.cpp
+git add src/train.cpp
+if commit_refused "misspelt image" "typo"; then
+  expect_in_log "misspelt image: file:line message, configured images, suggestion" \
+    "- hook id: task-scan-check" \
+    "src/train.cpp:5:1: error: task 'ml.train': unknown image 'gpux' in container_image; configured images: default, gpu, spark [task-scan-unknown-image]" \
+    "src/train.cpp:5:1: note: did you mean 'gpu'?"
+fi
+
+# 2b. The same with the flags in compile_flags.txt (`-p .`), for projects
+#     without a compile database.
+printf -- '-std=c++17\n-Iinclude\n' > compile_flags.txt
+sed -i 's/args: \[--config, flyte.yaml, -p, build\]/args: [--config, flyte.yaml, -p, .]/' .pre-commit-config.yaml
+git add compile_flags.txt .pre-commit-config.yaml src/train.cpp
+if commit_refused "misspelt image, compile_flags.txt" "typo"; then
+  expect_in_log "misspelt image, compile_flags.txt: reported" \
+    "src/train.cpp:5:1: error: task 'ml.train': unknown image 'gpux'"
+fi
+
+# 3. A misspelt key and an unsupported signature in two files: one run of
+#    task-scan reports both.
+sed -i 's/{{.image.gpux}}/{{.image.gpu}}/; s/retries = 2/retires = 2/' src/train.cpp
+cat > src/bad.cpp <<'CPP'
+#include <flyte/task.hpp>
+#include <map>
+FLYTE_TASK()
+int count(std::map<int, int> m) { return m.size(); }
+CPP
+git add src/train.cpp src/bad.cpp
+if commit_refused "bad key and unsupported signature" "more typos"; then
+  expect_in_log "bad key and unsupported signature: both reported" \
+    "src/train.cpp:5:" "unknown FLYTE_TASK key 'retires'; did you mean 'retries'? [task-scan-unknown-key]" \
+    "src/bad.cpp:4:" "[task-scan-parameter-type]"
+fi
+git rm -q --cached src/bad.cpp && rm src/bad.cpp
+sed -i 's/retires = 2/retries = 2/' src/train.cpp
+
+# 4. A valid change that moves a task to another image: the sources are
+#    fine, the checked-in generated files are stale.
+sed -i 's/{{.image.gpu}}/{{.image.spark}}/' src/train.cpp
+git add src/train.cpp
+if commit_refused "stale generated files" "move train to spark"; then
+  expect_in_log "stale generated files: reported by task-scan-generated only" \
+    "- hook id: task-scan-generated" \
+    "gen/manifest.json: error: generated file is out of date; re-run task-scan with --output-dir to update it [task-scan-stale-output]" \
+    "gen/images/spark/entrypoint.cpp: error: generated file is missing" \
+    "gen/images/gpu/entrypoint.cpp: error: generated file is no longer generated"
+  if grep -qF -- "- hook id: task-scan-check" "$log"; then
+    fail "stale generated files: task-scan-check failed too"
+  fi
+fi
+
+# 5. Regenerated: accepted.
+task-scan --config flyte.yaml --output-dir gen src/train.cpp src/etl.cpp -- -std=c++17 -Iinclude >"$log" 2>&1
+git add -A
+commit_ok "regenerated files" "move train to spark"
+
+# 6. Removing a generated file (no C++ file in the commit) is caught too.
+git rm -q gen/manifest.json
+if commit_refused "removed generated file" "oops"; then
+  expect_in_log "removed generated file: reported" \
+    "gen/manifest.json: error: generated file is missing"
+fi
+git reset -q HEAD gen/manifest.json && git checkout -q -- gen/manifest.json
+
+# 7. `pre-commit try-repo` tries the hooks without a config entry (with the
+#    default image from the environment, as flytekit reads it).
+if FLYTE_INTERNAL_IMAGE=ghcr.io/acme/flyte-cpp:1.4.2 \
+   pre-commit try-repo "$hooks" task-scan-check --files src/etl.cpp >"$log" 2>&1
+then pass "pre-commit try-repo"; else fail "pre-commit try-repo"; fi
+
+# Nothing escaped into the real home or cache.
+if [ -d "$PRE_COMMIT_HOME" ]; then pass "pre-commit cache in the temporary folder"
+else echo "no cache" >"$log"; fail "PRE_COMMIT_HOME unused"; fi
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "all pre-commit checks passed"
