@@ -174,6 +174,20 @@ if commit_refused "misspelt image, compile_flags.txt" "typo"; then
     "src/train.cpp:5:1: error: task 'ml.train': unknown image 'gpux'"
 fi
 
+# 2c. Flags after `--` in args: pre-commit appends the file names after
+#     them, so task-scan must take the sources that follow `--`. Probed
+#     first: a task-scan without that support is reported, not failed.
+if task-scan --check --image x:1 -- -std=c++17 -Iinclude src/etl.cpp >"$log" 2>&1; then
+  sed -i 's/args: \[--config, flyte.yaml, -p, .\]/args: [--config, flyte.yaml, --, -std=c++17, -Iinclude]/' .pre-commit-config.yaml
+  git add .pre-commit-config.yaml src/train.cpp
+  if commit_refused "misspelt image, flags after --" "typo"; then
+    expect_in_log "misspelt image, flags after --: reported" \
+      "src/train.cpp:5:1: error: task 'ml.train': unknown image 'gpux'"
+  fi
+else
+  echo "SKIP: misspelt image, flags after --: this task-scan does not take sources after '--'"
+fi
+
 # 3. A misspelt key and an unsupported signature in two files: one run of
 #    task-scan reports both.
 sed -i 's/{{.image.gpux}}/{{.image.gpu}}/; s/retries = 2/retires = 2/' src/train.cpp
