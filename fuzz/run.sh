@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 targets="image_reference template config_yaml config_ini annotation escaping"
 what=${1:?usage: run.sh <target|all> [seconds] [libFuzzer options]}
 seconds=${2:-60}
-[ $# -ge 2 ] && shift 2 || shift $#
+if [ $# -ge 2 ]; then shift 2; else shift $#; fi
 build=${FUZZ_BUILD_DIR:-$here/../build/fuzz}
 
 if [ "$what" = all ]; then

@@ -7,6 +7,8 @@
 # hostile-tree.sh scan-bad-headers <task-scan command...>: runs the command
 # on bad/*.cpp, whose classes live in headers that only -I can reach (a
 # folder with a newline, one with a quote).
+# The hostile text is meant literally:
+# shellcheck disable=SC1003,SC2016
 set -eu
 make_task() { # make_task <file> <task name>
   printf '#include <flyte/task.hpp>\n\nFLYTE_TASK(name = "%s")\nint %s(int x) { return x; }\n' "$2" "$2" > "$1"
