@@ -12,7 +12,10 @@
 #include "taskscan/Scanner.h"
 #include "taskscan/Version.h"
 
+#include "clang/Driver/Driver.h"
+#include "clang/Driver/Options.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Option/ArgList.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -213,6 +216,28 @@ std::string depfileContent(llvm::StringRef Target, const ScanResult &Scan,
   return Out + "\n";
 }
 
+/// pre-commit appends file names after a hook's arguments, so with
+/// `args: [--, -std=c++17]` sources follow `--`. The clang driver's option
+/// table tells them from flags and flag values (`-include x.h`); they are
+/// scanned as sources instead of being passed to every compile.
+std::vector<std::string> takeInputsFromFlags(std::vector<std::string> &Flags) {
+  std::vector<const char *> FlagArgv;
+  for (const std::string &F : Flags)
+    FlagArgv.push_back(F.c_str());
+  unsigned MissingIndex = 0, MissingCount = 0;
+  llvm::opt::InputArgList Parsed = clang::driver::getDriverOptTable().ParseArgs(
+      FlagArgv, MissingIndex, MissingCount,
+      llvm::opt::Visibility(clang::driver::options::ClangOption));
+  std::vector<bool> IsInput(Flags.size(), false);
+  for (const llvm::opt::Arg *A : Parsed.filtered(clang::driver::options::OPT_INPUT))
+    IsInput[A->getIndex()] = true;
+  std::vector<std::string> Inputs, Kept;
+  for (size_t I = 0; I < Flags.size(); ++I)
+    (IsInput[I] ? Inputs : Kept).push_back(Flags[I]);
+  Flags = std::move(Kept);
+  return Inputs;
+}
+
 int run(int Argc, const char **Argv) {
   // Everything after `--` is compiler flags (clang-tidy's convention).
   int OptionArgc = Argc;
@@ -239,6 +264,8 @@ int run(int Argc, const char **Argv) {
     llvm::errs() << ParseErrorStream.str();
     return ExitUsage;
   }
+  for (std::string &Input : takeInputsFromFlags(Flags))
+    Sources.push_back(Input);
   if (Sources.empty() && BuildPath.empty())
     return usageError("no sources given (pass files, or -p <build-dir> to scan "
                       "every file of compile_commands.json)");
