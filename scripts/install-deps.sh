@@ -13,6 +13,8 @@ packages=(
   buildah podman runc busybox-static
   # the pre-commit hook's end-to-end test
   pre-commit
+  # bench/run.sh measures peak memory with /usr/bin/time
+  time
 )
 
 missing=()
