@@ -130,6 +130,9 @@ protected:
     // Read when each file is entered; the preprocessor shares these options.
     CI.getPreprocessorOpts().DependencyDirectivesForFile =
         [this, &CI](FileEntryRef File) { return directivesOnly(CI, File); };
+    // Errors reach the caller through the consumer, not as clang's
+    // "N errors generated." line.
+    CI.getDiagnosticOpts().ShowCarets = false;
     return true;
   }
 
