@@ -1,6 +1,7 @@
 # lit configuration for task-scan's tool tests: each test holds its input,
 # the command and the expected output side by side.
 import os
+import sys
 import lit.formats
 
 config.name = "task-scan"
@@ -24,3 +25,4 @@ config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%inputs", os.path.join(os.path.dirname(__file__), "Inputs")))
 config.substitutions.append(("%exit-status", "sh " + os.path.join(os.path.dirname(__file__), "Inputs", "exit-status.sh")))
 config.substitutions.append(("%{task-scan-bin}", os.path.join(config.task_scan_tools_dir, "task-scan")))  # no --no-cache: the cache and prefilter tests
+config.substitutions.append(("%python", sys.executable))
