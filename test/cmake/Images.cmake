@@ -15,6 +15,10 @@ if(NOT PODMAN)
 endif()
 
 flyte_test_begin()
+# Storage of this run's own (vfs): works where overlay cannot (inside a
+# container) and is removed with the run's folder.
+file(WRITE "${WORK_DIR}/storage.conf" "[storage]\ndriver = \"vfs\"\nrunroot = \"${WORK_DIR}/storage/run\"\ngraphroot = \"${WORK_DIR}/storage/graph\"\n")
+set(ENV{CONTAINERS_STORAGE_CONF} "${WORK_DIR}/storage.conf")
 set(src "${WORK_DIR}/src")
 set(bin "${WORK_DIR}/build")
 flyte_test_fresh_copy("${TEST_SOURCE_DIR}/project" "${src}")

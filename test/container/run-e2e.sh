@@ -84,6 +84,15 @@ default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
 runtime = "runc"
 EOF
 export CONTAINERS_CONF="$WORK/containers.conf"
+# Storage of this run's own (vfs): works where overlay cannot (inside a
+# container, as on a fresh-machine stand-in) and leaves nothing behind.
+cat > "$WORK/storage.conf" <<EOF
+[storage]
+driver = "vfs"
+runroot = "$WORK/storage/run"
+graphroot = "$WORK/storage/graph"
+EOF
+export CONTAINERS_STORAGE_CONF="$WORK/storage.conf"
 export BUILDAH_ISOLATION=chroot
 
 build_image() { # TAG CONTEXT DOCKERFILE
