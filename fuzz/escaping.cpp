@@ -134,8 +134,11 @@ void checkPythonIdentifier(llvm::StringRef S) {
 void checkIncludePath(llvm::StringRef S) {
   if (!taskscan::isIncludeSafePath(S))
     return;
-  FUZZ_CHECK(isPrintableAscii(S) && !S.contains('"') && !S.contains('\\') &&
-                 !S.empty(),
+  FUZZ_CHECK(llvm::json::isUTF8(S) && !S.contains('"') && !S.contains('\\') &&
+                 !S.empty() && llvm::none_of(S, [](char C) {
+                   unsigned char U = static_cast<unsigned char>(C);
+                   return U < 0x20 || U == 0x7f;
+                 }),
              "unsafe #include path accepted: " + shown(S));
 }
 

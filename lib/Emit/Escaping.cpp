@@ -129,9 +129,11 @@ std::string commentText(llvm::StringRef S) {
 }
 
 bool isIncludeSafePath(llvm::StringRef Path) {
-  return !Path.empty() && llvm::all_of(Path, [](char C) {
-    return C >= 0x20 && C < 0x7f && C != '"' && C != '\\';
-  });
+  return !Path.empty() && llvm::json::isUTF8(Path) &&
+         llvm::none_of(Path, [](char C) {
+           unsigned char U = static_cast<unsigned char>(C);
+           return U < 0x20 || U == 0x7f || C == '"' || C == '\\';
+         });
 }
 
 std::string relativePath(llvm::StringRef Path, llvm::StringRef FromDir) {

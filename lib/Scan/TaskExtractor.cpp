@@ -8,6 +8,7 @@
 #include "TaskExtractor.h"
 
 #include "taskscan/AnnotationArguments.h"
+#include "taskscan/Escaping.h"
 
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
@@ -17,7 +18,6 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
@@ -50,16 +50,6 @@ SourcePosition positionOf(const SourceManager &SM, SourceLocation Loc,
 }
 
 namespace {
-
-/// Whether `#include "<Path>"` can name \p Path: a header-name has no
-/// escapes, so a quote, a backslash, a control character (a line break
-/// would end the directive) or invalid UTF-8 cannot be written in one.
-bool isIncludablePath(llvm::StringRef Path) {
-  return llvm::json::isUTF8(Path) && llvm::none_of(Path, [](char C) {
-           unsigned char U = static_cast<unsigned char>(C);
-           return U < 0x20 || U == 0x7f || C == '"' || C == '\\';
-         });
-}
 
 /// The string literal a constant-folded annotate argument holds.
 const StringLiteral *annotationText(const AnnotateAttr *A) {
@@ -317,7 +307,7 @@ private:
         return false;
       }
       Task.DeclaringHeader = position(ClassLoc).File;
-      if (!isIncludablePath(Task.DeclaringHeader)) {
+      if (!isIncludeSafePath(Task.DeclaringHeader)) {
         error("task-scan-header-path", At,
               fmt::format("the header defining class '{}' of static member "
                           "task '{}' has a path the generated entrypoint "

@@ -61,7 +61,8 @@ std::string dockerfileJsonForm(llvm::ArrayRef<std::string> Words);
 std::string commentText(llvm::StringRef S);
 
 /// Whether \p Path can be written inside a C++ `#include "..."`, which has
-/// no escapes: printable ASCII without '"', '\\' and newlines.
+/// no escapes: valid UTF-8 without '"', '\\' and control characters (a line
+/// break would end the directive).
 bool isIncludeSafePath(llvm::StringRef Path);
 
 /// \p Path relative to directory \p FromDir (both absolute), with '..'.
