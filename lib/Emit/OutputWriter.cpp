@@ -1,6 +1,8 @@
 //===- OutputWriter.cpp ---------------------------------------------------===//
 #include "taskscan/OutputWriter.h"
 
+#include "taskscan/FileLock.h"
+
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -8,8 +10,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
-
-#include <unistd.h>
 
 namespace taskscan {
 
@@ -47,32 +47,6 @@ std::string joinPath(llvm::StringRef Dir, llvm::StringRef Relative) {
   path::append(P, Relative);
   return std::string(P);
 }
-
-/// Holds an exclusive lock on DIR/.task-scan-lock: concurrent runs on one
-/// output directory take turns instead of interleaving their renames.
-class DirectoryLock {
-public:
-  explicit DirectoryLock(llvm::StringRef Dir) {
-    if (fs::openFileForWrite(joinPath(Dir, LockName), FD, fs::CD_OpenAlways))
-      FD = -1;
-    else if (fs::lockFile(FD))
-      Locked = false;
-    else
-      Locked = true;
-  }
-  ~DirectoryLock() {
-    if (FD < 0)
-      return;
-    if (Locked)
-      fs::unlockFile(FD);
-    ::close(FD);
-  }
-  bool locked() const { return Locked; }
-
-private:
-  int FD = -1;
-  bool Locked = false;
-};
 
 /// Writes \p Content to a new temporary file in \p Dir; returns its path.
 bool stageFile(llvm::StringRef Target, llvm::StringRef Content,
@@ -232,7 +206,9 @@ bool writeGeneratedFiles(llvm::StringRef OutputDir,
   };
   if (std::error_code EC = fs::create_directories(OutputDir))
     return Fail(fmt::format("cannot create the output directory: {}", EC.message()));
-  DirectoryLock Lock(OutputDir);
+  // Concurrent runs on one output directory take turns instead of
+  // interleaving their renames.
+  FileLock Lock(joinPath(OutputDir, LockName));
   if (!Lock.locked())
     return Fail("cannot lock the output directory (.task-scan-lock)");
   recoverInterruptedWrite(OutputDir);

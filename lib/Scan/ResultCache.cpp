@@ -1,26 +1,31 @@
 //===- ResultCache.cpp - Per-file scan results kept across runs -----------===//
 //
-// Entry format (text, so a developer can read it; the result is JSON):
+// Index format (text, so a developer can read it; results are JSON):
 //
-//   task-scan-cache 1
-//   key <32 hex>                  the entry's own key (guards renames)
-//   kind skipped|parsed
-//   deps <N>
-//   <16 hex xxh3> <size> <path>   N lines, the main file first
-//   result <bytes>                only for kind parsed
-//   <TranslationUnitResult JSON>  without its dependencies (listed above)
+//   task-scan-cache 2
+//   tool <32 hex>                 hash of the tool identity
+//   files <N>
+//   <16 hex xxh3> <size> <path>   N rows, numbered from 0
+//   entries <M>
+//   <32 hex key> skipped|parsed <last used, unix seconds> <row> <row> ...
+//   result <bytes>                after a parsed entry's line only
+//   <TranslationUnitResult JSON>  without its dependencies (the rows)
 //   checksum <16 hex>             xxh3 of everything above
+//
+// An entry's first row is its main file. A path may have several rows when
+// entries saw different contents of it; each row is checked on its own.
 //
 //===----------------------------------------------------------------------===//
 #include "taskscan/ResultCache.h"
 
 #include "TaskExtractor.h"
 
+#include "taskscan/FileLock.h"
 #include "taskscan/Version.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -28,25 +33,29 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
+#include <atomic>
 #include <cstdlib>
 
 namespace taskscan {
 
+namespace fs = llvm::sys::fs;
+
 namespace {
 
-constexpr llvm::StringLiteral Magic = "task-scan-cache 1";
+constexpr llvm::StringLiteral Magic = "task-scan-cache 2";
+constexpr llvm::StringLiteral IndexName = "index";
+constexpr llvm::StringLiteral LockName = "index.lock";
+constexpr llvm::StringLiteral TempPrefix = "index.tmp-";
 
 std::optional<FileDigest> readDigest(llvm::StringRef Path) {
-  llvm::Expected<llvm::sys::fs::file_t> File = llvm::sys::fs::openNativeFileForRead(Path);
+  llvm::Expected<fs::file_t> File = fs::openNativeFileForRead(Path);
   if (!File) {
     llvm::consumeError(File.takeError());
     return std::nullopt;
   }
   FileDigest D;
-  llvm::sys::fs::file_status Status;
-  bool Ok = !llvm::sys::fs::status(*File, Status) &&
-            Status.type() == llvm::sys::fs::file_type::regular_file;
+  fs::file_status Status;
+  bool Ok = !fs::status(*File, Status) && Status.type() == fs::file_type::regular_file;
   if (Ok) {
     auto Buffer = llvm::MemoryBuffer::getOpenFile(*File, Path, Status.getSize(),
                                                   /*RequiresNullTerminator=*/false);
@@ -57,14 +66,14 @@ std::optional<FileDigest> readDigest(llvm::StringRef Path) {
       D.ModificationTime = Status.getLastModificationTime();
     }
   }
-  llvm::sys::fs::closeFile(*File);
+  fs::closeFile(*File);
   return Ok ? std::optional<FileDigest>(D) : std::nullopt;
 }
 
-/// Reads an entry line by line; any surprise makes the entry a miss.
-class EntryReader {
+/// Splits text into lines; any surprise makes the whole index a miss.
+class LineReader {
 public:
-  explicit EntryReader(llvm::StringRef Text) : Rest(Text) {}
+  explicit LineReader(llvm::StringRef Text) : Rest(Text) {}
 
   bool line(llvm::StringRef &Out) {
     size_t End = Rest.find('\n');
@@ -93,8 +102,8 @@ private:
   llvm::StringRef Rest;
 };
 
-/// A fixed-width lowercase hex or a decimal number; faster than
-/// StringRef::getAsInteger, which matters for 100k dependency lines.
+/// A lowercase hex of at most 16 digits, or a decimal; faster than
+/// StringRef::getAsInteger, which matters for 100k row numbers.
 bool parseHex(llvm::StringRef S, uint64_t &Out) {
   if (S.empty() || S.size() > 16)
     return false;
@@ -131,7 +140,137 @@ bool hasClangErrors(const TranslationUnitResult &Result) {
   return false;
 }
 
+std::string hex128(llvm::StringRef Material) {
+  llvm::XXH128_hash_t H = llvm::xxh3_128bits(
+      llvm::ArrayRef(reinterpret_cast<const uint8_t *>(Material.data()), Material.size()));
+  return fmt::format("{:016x}{:016x}", H.high64, H.low64);
+}
+
+int64_t unixSeconds(llvm::sys::TimePoint<> T) {
+  return std::chrono::duration_cast<std::chrono::seconds>(T.time_since_epoch()).count();
+}
+
+std::string joinPath(llvm::StringRef Dir, llvm::StringRef Name) {
+  llvm::SmallString<256> P(Dir);
+  llvm::sys::path::append(P, Name);
+  return std::string(P);
+}
+
+/// One row as the index writes it: "<hash> <size> <path>".
+std::string rowLine(uint64_t Hash, uint64_t Size, llvm::StringRef Path) {
+  return fmt::format("{:016x} {} {}", Hash, Size, Path.str());
+}
+
 } // namespace
+
+/// The index as read from disk; its strings point into Buffer.
+struct ResultCache::Index {
+  struct Row {
+    llvm::StringRef Line; ///< As written, the key when indexes are merged.
+    llvm::StringRef Path;
+    uint64_t Hash = 0, Size = 0;
+  };
+  struct Entry {
+    bool Skipped = false;
+    int64_t LastUsed = 0;
+    std::vector<uint32_t> Rows; ///< The main file first.
+    llvm::StringRef Json;       ///< Parsed entries only.
+  };
+
+  std::unique_ptr<llvm::MemoryBuffer> Buffer;
+  std::vector<Row> Rows;
+  llvm::StringMap<Entry> Entries;
+  /// Per row: 0 not checked yet, 1 unchanged, 2 changed or gone.
+  std::unique_ptr<std::atomic<uint8_t>[]> RowState;
+
+  /// The index at \p Path if it is whole and belongs to \p Tool.
+  static std::unique_ptr<Index> read(const std::string &Path, llvm::StringRef Tool);
+};
+
+/// An entry stored by this run, not yet in the index.
+struct ResultCache::PendingEntry {
+  bool Skipped = false;
+  std::vector<std::string> Rows; ///< Row lines, the main file first.
+  std::string Json;
+};
+
+std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &Path,
+                                                             llvm::StringRef Tool) {
+  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!Buffer)
+    return nullptr;
+  auto I = std::make_unique<Index>();
+  I->Buffer = std::move(*Buffer);
+  llvm::StringRef Text = I->Buffer->getBuffer();
+
+  // The checksum line closes the index: anything torn or edited fails here.
+  size_t ChecksumAt = Text.rfind("checksum ");
+  if (ChecksumAt == llvm::StringRef::npos)
+    return nullptr;
+  uint64_t Stored = 0;
+  llvm::StringRef ChecksumLine = Text.drop_front(ChecksumAt + 9);
+  if (!ChecksumLine.consume_back("\n") || ChecksumLine.size() != 16 ||
+      !parseHex(ChecksumLine, Stored) ||
+      Stored != llvm::xxh3_64bits(Text.take_front(ChecksumAt)))
+    return nullptr;
+
+  LineReader In(Text.take_front(ChecksumAt));
+  llvm::StringRef Line, Value;
+  uint64_t Files = 0, Entries = 0;
+  if (!In.line(Line) || Line != Magic || !In.field("tool", Value) || Value != Tool ||
+      !In.field("files", Value) || !parseDecimal(Value, Files) || Files > Text.size())
+    return nullptr;
+  I->Rows.reserve(Files);
+  for (uint64_t N = 0; N < Files; ++N) {
+    Index::Row R;
+    llvm::StringRef Hash, Size;
+    if (!In.line(Line))
+      return nullptr;
+    R.Line = Line;
+    std::tie(Hash, Line) = Line.split(' ');
+    std::tie(Size, R.Path) = Line.split(' ');
+    if (!parseHex(Hash, R.Hash) || !parseDecimal(Size, R.Size) || R.Path.empty())
+      return nullptr;
+    I->Rows.push_back(R);
+  }
+  if (!In.field("entries", Value) || !parseDecimal(Value, Entries) || Entries > Text.size())
+    return nullptr;
+  for (uint64_t N = 0; N < Entries; ++N) {
+    Index::Entry E;
+    llvm::StringRef Key, Kind, LastUsed;
+    uint64_t Number = 0;
+    if (!In.line(Line))
+      return nullptr;
+    std::tie(Key, Line) = Line.split(' ');
+    std::tie(Kind, Line) = Line.split(' ');
+    std::tie(LastUsed, Line) = Line.split(' ');
+    if (Key.size() != 32 || (Kind != "skipped" && Kind != "parsed") ||
+        !parseDecimal(LastUsed, Number) || Line.empty())
+      return nullptr;
+    E.Skipped = Kind == "skipped";
+    E.LastUsed = static_cast<int64_t>(Number);
+    while (!Line.empty()) {
+      llvm::StringRef RowNumber;
+      std::tie(RowNumber, Line) = Line.split(' ');
+      if (!parseDecimal(RowNumber, Number) || Number >= I->Rows.size())
+        return nullptr;
+      E.Rows.push_back(static_cast<uint32_t>(Number));
+    }
+    if (!E.Skipped) {
+      uint64_t Length = 0;
+      if (!In.field("result", Value) || !parseDecimal(Value, Length) ||
+          !In.bytes(Length, E.Json))
+        return nullptr;
+    }
+    if (!I->Entries.try_emplace(Key, std::move(E)).second)
+      return nullptr;
+  }
+  if (!In.done())
+    return nullptr;
+  I->RowState = std::make_unique<std::atomic<uint8_t>[]>(I->Rows.size());
+  return I;
+}
 
 std::optional<FileDigest> FileHasher::digest(llvm::StringRef Path) {
   {
@@ -146,29 +285,34 @@ std::optional<FileDigest> FileHasher::digest(llvm::StringRef Path) {
   return Digests.try_emplace(Path, D).first->second;
 }
 
-ResultCache::ResultCache(std::string Directory, std::string ToolIdentity)
-    : Directory(std::move(Directory)), ToolIdentity(std::move(ToolIdentity)),
-      RunStart(std::chrono::system_clock::now()) {}
+ResultCache::ResultCache(std::string Directory, std::string ToolIdentity,
+                         std::chrono::seconds MaxUnused)
+    : Directory(std::move(Directory)), ToolIdentity(hex128(ToolIdentity)),
+      MaxUnused(MaxUnused), RunStart(std::chrono::system_clock::now()) {
+  Loaded = Index::read(indexPath(), this->ToolIdentity);
+}
+
+ResultCache::~ResultCache() { commit(); }
 
 std::string ResultCache::defaultToolIdentity() {
   std::string Identity = fmt::format("task-scan {} LLVM {}", TASK_SCAN_VERSION,
                                      LLVM_VERSION_STRING);
   // Developers rebuild without changing the version: the binary tells.
-  std::string Exe = llvm::sys::fs::getMainExecutable(
+  std::string Exe = fs::getMainExecutable(
       "task-scan", reinterpret_cast<void *>(&ResultCache::defaultToolIdentity));
-  llvm::sys::fs::file_status Status;
-  if (!Exe.empty() && !llvm::sys::fs::status(Exe, Status))
+  fs::file_status Status;
+  if (!Exe.empty() && !fs::status(Exe, Status))
     Identity += fmt::format(
         " {} {} {}", Exe, Status.getSize(),
         Status.getLastModificationTime().time_since_epoch().count());
   return Identity;
 }
 
-std::string ResultCache::entryPath(const ScanJob &Job,
-                                   llvm::ArrayRef<std::string> CommandLine) const {
-  std::string Material = std::string(Magic) + '\0' + ToolIdentity + '\0' +
-                         Job.Directory + '\0' +
-                         absolutePath(Job.Directory, Job.File) + '\0';
+std::string ResultCache::indexPath() const { return joinPath(Directory, IndexName); }
+
+std::string ResultCache::entryKey(const ScanJob &Job,
+                                  llvm::ArrayRef<std::string> CommandLine) const {
+  std::string Material = Job.Directory + '\0' + absolutePath(Job.Directory, Job.File) + '\0';
   for (const std::string &Arg : CommandLine)
     Material += Arg + '\0';
   // The driver adds include directories from these.
@@ -176,89 +320,64 @@ std::string ResultCache::entryPath(const ScanJob &Job,
     const char *Value = std::getenv(Var);
     Material += fmt::format("{}={}", Var, Value ? Value : "") + '\0';
   }
-  llvm::XXH128_hash_t Key = llvm::xxh3_128bits(
-      llvm::ArrayRef(reinterpret_cast<const uint8_t *>(Material.data()), Material.size()));
-  llvm::SmallString<256> Path(Directory);
-  llvm::sys::path::append(Path, fmt::format("{:016x}{:016x}.entry", Key.high64, Key.low64));
-  return std::string(Path);
+  return hex128(Material);
+}
+
+bool ResultCache::rowStillValid(uint32_t Row) {
+  std::atomic<uint8_t> &State = Loaded->RowState[Row];
+  uint8_t Known = State.load(std::memory_order_relaxed);
+  if (Known == 0) {
+    const Index::Row &R = Loaded->Rows[Row];
+    std::optional<FileDigest> Now = Hasher.digest(R.Path);
+    Known = Now && Now->Hash == R.Hash && Now->Size == R.Size ? 1 : 2;
+    State.store(Known, std::memory_order_relaxed);
+  }
+  return Known == 1;
 }
 
 std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
                                               llvm::ArrayRef<std::string> CommandLine) {
-  std::string Path = entryPath(Job, CommandLine);
-  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!Buffer)
+  if (!Loaded)
     return std::nullopt;
-  llvm::StringRef Text = (*Buffer)->getBuffer();
-
-  // The checksum line closes the entry: anything torn or edited fails here.
-  size_t ChecksumAt = Text.rfind("checksum ");
-  if (ChecksumAt == llvm::StringRef::npos)
+  std::string Key = entryKey(Job, CommandLine);
+  auto It = Loaded->Entries.find(Key);
+  if (It == Loaded->Entries.end())
     return std::nullopt;
-  uint64_t Stored = 0;
-  llvm::StringRef ChecksumLine = Text.drop_front(ChecksumAt + 9);
-  if (!ChecksumLine.consume_back("\n") || ChecksumLine.size() != 16 ||
-      !parseHex(ChecksumLine, Stored) ||
-      Stored != llvm::xxh3_64bits(Text.take_front(ChecksumAt)))
+  const Index::Entry &E = It->second;
+  std::string MainFile = absolutePath(Job.Directory, Job.File);
+  if (E.Rows.empty() || Loaded->Rows[E.Rows.front()].Path != MainFile)
     return std::nullopt;
-
-  EntryReader In(Text.take_front(ChecksumAt));
-  llvm::StringRef Line, Key, Kind, Count;
-  size_t Deps = 0;
   std::vector<std::string> Dependencies;
-  if (!In.line(Line) || Line != Magic || !In.field("key", Key) ||
-      Key != llvm::sys::path::stem(Path) || !In.field("kind", Kind) ||
-      (Kind != "skipped" && Kind != "parsed") || !In.field("deps", Count) ||
-      Count.getAsInteger(10, Deps) || Deps > Text.size())
-    return std::nullopt;
-  Dependencies.reserve(Deps);
-  for (size_t I = 0; I < Deps; ++I) {
-    llvm::StringRef Hash, Size, DepPath;
-    uint64_t HashValue = 0, SizeValue = 0;
-    if (!In.line(Line))
-      return std::nullopt;
-    std::tie(Hash, Line) = Line.split(' ');
-    std::tie(Size, DepPath) = Line.split(' ');
-    if (!parseHex(Hash, HashValue) || !parseDecimal(Size, SizeValue) ||
-        DepPath.empty())
-      return std::nullopt;
-    std::optional<FileDigest> Now = Hasher.digest(DepPath);
-    if (!Now || Now->Hash != HashValue || Now->Size != SizeValue)
+  Dependencies.reserve(E.Rows.size());
+  for (uint32_t Row : E.Rows) {
+    if (!rowStillValid(Row))
       return std::nullopt; // a dependency changed or vanished
-    Dependencies.push_back(DepPath.str());
+    Dependencies.push_back(Loaded->Rows[Row].Path.str());
   }
-  // Written main file first, the rest sorted: put the main file in its place.
-  if (!Dependencies.empty()) {
-    auto Rest = Dependencies.begin() + 1;
-    std::rotate(Dependencies.begin(), Rest,
-                std::lower_bound(Rest, Dependencies.end(), Dependencies.front()));
-  }
+  // Stored main file first, the rest as the run gave them (sorted): put the
+  // main file in its place instead of sorting (a warm run does this 100k times).
+  auto Rest = Dependencies.begin() + 1;
+  std::rotate(Dependencies.begin(), Rest,
+              std::lower_bound(Rest, Dependencies.end(), Dependencies.front()));
   if (!llvm::is_sorted(Dependencies))
     llvm::sort(Dependencies);
+
   CachedUnit Unit;
-  Unit.Result.MainFile = absolutePath(Job.Directory, Job.File);
-  if (Kind == "skipped") {
-    if (!In.done())
+  Unit.Result.MainFile = std::move(MainFile);
+  Unit.Skipped = E.Skipped;
+  if (!E.Skipped) {
+    llvm::Expected<llvm::json::Value> Value = llvm::json::parse(E.Json);
+    if (!Value) {
+      llvm::consumeError(Value.takeError());
       return std::nullopt;
-    Unit.Skipped = true;
-    Unit.Result.Dependencies = std::move(Dependencies);
-    return Unit;
+    }
+    if (!fromJson(*Value, Unit.Result))
+      return std::nullopt;
+    Unit.Result.Parsed = false;
   }
-  size_t Length = 0;
-  llvm::StringRef Json;
-  if (!In.field("result", Count) || Count.getAsInteger(10, Length) ||
-      !In.bytes(Length, Json) || !In.done())
-    return std::nullopt;
-  llvm::Expected<llvm::json::Value> Value = llvm::json::parse(Json);
-  if (!Value) {
-    llvm::consumeError(Value.takeError());
-    return std::nullopt;
-  }
-  if (!fromJson(*Value, Unit.Result))
-    return std::nullopt;
   Unit.Result.Dependencies = std::move(Dependencies);
-  Unit.Result.Parsed = false;
+  std::lock_guard<std::mutex> Guard(PendingLock);
+  Used.insert(Key);
   return Unit;
 }
 
@@ -282,10 +401,8 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
   std::string MainFile = absolutePath(Job.Directory, Job.File);
   if (!llvm::is_contained(Dependencies, MainFile))
     return false;
-  std::string Path = entryPath(Job, CommandLine);
-  std::string Body = fmt::format("{}\nkey {}\nkind {}\ndeps {}\n", Magic,
-                                 llvm::sys::path::stem(Path).str(),
-                                 Skipped ? "skipped" : "parsed", Dependencies.size());
+  PendingEntry Entry;
+  Entry.Skipped = Skipped;
   std::vector<llvm::StringRef> Ordered = {MainFile};
   for (const std::string &D : Dependencies)
     if (D != MainFile)
@@ -296,36 +413,118 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
     // match the content the hash describes.
     if (!Digest || Digest->ModificationTime >= RunStart || D.contains('\n'))
       return false;
-    Body += fmt::format("{:016x} {} {}\n", Digest->Hash, Digest->Size, D.str());
+    Entry.Rows.push_back(rowLine(Digest->Hash, Digest->Size, D));
   }
   if (Result) {
-    // The dependencies are listed once, above.
+    // The dependencies are the rows.
     TranslationUnitResult Stored = *Result;
     Stored.Dependencies.clear();
-    std::string Json;
-    llvm::raw_string_ostream(Json) << toJson(Stored);
-    Body += fmt::format("result {}\n{}\n", Json.size(), Json);
+    llvm::raw_string_ostream(Entry.Json) << toJson(Stored);
   }
-  Body += fmt::format("checksum {:016x}\n", llvm::xxh3_64bits(Body));
+  std::string Key = entryKey(Job, CommandLine);
+  std::lock_guard<std::mutex> Guard(PendingLock);
+  Pending.insert_or_assign(Key, std::move(Entry));
+  return true;
+}
 
-  // Temporary file in the same directory, then an atomic rename.
-  if (llvm::sys::fs::create_directories(Directory))
+bool ResultCache::commit() {
+  llvm::StringMap<PendingEntry> New;
+  llvm::StringSet<> UsedNow;
+  {
+    std::lock_guard<std::mutex> Guard(PendingLock);
+    if (Pending.empty())
+      return true; // a warm run writes nothing
+    New = std::move(Pending);
+    Pending.clear();
+    UsedNow = Used;
+  }
+  if (fs::create_directories(Directory))
     return false;
+  FileLock Lock(joinPath(Directory, LockName));
+  if (!Lock.locked())
+    return false;
+
+  // Under the lock every temporary file is an orphan of a killed run.
+  std::error_code EC;
+  for (fs::directory_iterator It(Directory, EC), End; It != End && !EC; It.increment(EC))
+    if (llvm::sys::path::filename(It->path()).starts_with(TempPrefix))
+      fs::remove(It->path());
+
+  // Merge into the index as it is now: other runs may have committed since
+  // this one started.
+  std::unique_ptr<Index> Current = Index::read(indexPath(), ToolIdentity);
+  int64_t Now = unixSeconds(std::chrono::system_clock::now());
+  std::vector<std::string> RowLines;
+  llvm::StringMap<uint32_t> RowNumbers;
+  auto RowNumber = [&](llvm::StringRef Line) {
+    auto [It, Inserted] = RowNumbers.try_emplace(Line, RowLines.size());
+    if (Inserted)
+      RowLines.push_back(Line.str());
+    return It->second;
+  };
+  struct Merged {
+    std::string Key;
+    bool Skipped;
+    int64_t LastUsed;
+    std::vector<uint32_t> Rows;
+    llvm::StringRef Json;
+  };
+  std::vector<Merged> Entries;
+  if (Current)
+    for (const auto &Entry : Current->Entries) {
+      // By reference: a structured binding would copy the value.
+      llvm::StringRef Key = Entry.getKey();
+      const Index::Entry &E = Entry.getValue();
+      if (New.count(Key))
+        continue;
+      int64_t LastUsed = UsedNow.count(Key) ? Now : E.LastUsed;
+      if (Now - LastUsed > MaxUnused.count())
+        continue; // no run has wanted it for a long time
+      Merged M{Key.str(), E.Skipped, LastUsed, {}, E.Json};
+      for (uint32_t Row : E.Rows)
+        M.Rows.push_back(RowNumber(Current->Rows[Row].Line));
+      Entries.push_back(std::move(M));
+    }
+  for (const auto &Entry : New) {
+    const PendingEntry &E = Entry.getValue();
+    Merged M{Entry.getKey().str(), E.Skipped, Now, {}, E.Json};
+    for (const std::string &Line : E.Rows)
+      M.Rows.push_back(RowNumber(Line));
+    Entries.push_back(std::move(M));
+  }
+  // The same runs give the same bytes.
+  llvm::sort(Entries, [](const Merged &A, const Merged &B) { return A.Key < B.Key; });
+
+  std::string Text = fmt::format("{}\ntool {}\nfiles {}\n", Magic, ToolIdentity, RowLines.size());
+  for (const std::string &Line : RowLines)
+    (Text += Line) += '\n';
+  Text += fmt::format("entries {}\n", Entries.size());
+  for (const Merged &M : Entries) {
+    Text += fmt::format("{} {} {}", M.Key, M.Skipped ? "skipped" : "parsed", M.LastUsed);
+    for (uint32_t Row : M.Rows)
+      Text += fmt::format(" {}", Row);
+    Text += '\n';
+    if (!M.Skipped)
+      Text += fmt::format("result {}\n{}\n", M.Json.size(), M.Json);
+  }
+  Text += fmt::format("checksum {:016x}\n", llvm::xxh3_64bits(Text));
+
+  // A temporary file in the same directory, then an atomic rename.
   int FD = -1;
   llvm::SmallString<256> Temp;
-  if (llvm::sys::fs::createUniqueFile(Path + ".tmp-%%%%%%%%%%%%", FD, Temp))
+  if (fs::createUniqueFile(joinPath(Directory, TempPrefix) + "%%%%%%%%%%%%", FD, Temp))
     return false;
   bool Written;
   {
     llvm::raw_fd_ostream Out(FD, /*shouldClose=*/true);
-    Out << Body;
+    Out << Text;
     Out.close();
     Written = !Out.has_error();
     if (!Written)
       Out.clear_error();
   }
-  if (!Written || llvm::sys::fs::rename(Temp, Path)) {
-    llvm::sys::fs::remove(Temp);
+  if (!Written || fs::rename(Temp, indexPath())) {
+    fs::remove(Temp);
     return false;
   }
   return true;

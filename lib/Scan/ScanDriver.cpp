@@ -15,6 +15,7 @@
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 
+#include <numeric>
 #include <optional>
 
 namespace taskscan {
@@ -56,10 +57,11 @@ std::vector<std::string> cacheKeyArguments(const ScanJob &Job,
 
 } // namespace
 
-// Two phases: first every translation unit asks the cache and the prefilter
-// (cheap: milliseconds each), then the candidates are parsed (about a second
-// each). The prefilter's shared file contents are released before the
-// parses, which keeps peak memory to the parses in flight.
+// Three phases, each only for what the one before left open: the cache
+// answers (microseconds per translation unit; a warm run ends here), the
+// prefilter answers (milliseconds each), then the candidates are parsed
+// (about a second each). The prefilter's shared file contents are released
+// before the parses, which keeps peak memory to the parses in flight.
 ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options) {
   ScanResult Result;
   Result.Units.resize(Jobs.size());
@@ -69,54 +71,60 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
   if (!Options.CacheDir.empty())
     Cache.emplace(Options.CacheDir);
   llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Options.Jobs));
-
-  std::vector<size_t> ToParse;
-  {
-    std::optional<Prefilter> Filter;
-    if (Options.Prefilter)
-      Filter.emplace();
-    std::vector<char> NeedsParse(Jobs.size(), 0);
-    for (size_t I = 0; I < Jobs.size(); ++I)
-      Pool.async([&, I] {
-        const ScanJob &Job = Jobs[I];
-        TranslationUnitResult &Unit = Result.Units[I];
-        if (Cache) {
-          CacheKeys[I] = cacheKeyArguments(Job, Options);
-          std::optional<CachedUnit> Hit = Cache->lookup(Job, CacheKeys[I]);
-          // A cached "no task" is the prefilter's word; --scan-all parses.
-          if (Hit && (!Hit->Skipped || Filter)) {
-            Unit = std::move(Hit->Result);
-            Outcomes[I] = Outcome::Cached;
-            return;
-          }
-        }
-        if (Filter) {
-          PrefilterVerdict Verdict = Filter->check(Job, Options);
-          if (!Verdict.MayHoldTasks) {
-            Unit.MainFile = absolutePath(Job.Directory, Job.File);
-            Outcomes[I] = Outcome::Skipped;
-            if (Cache)
-              Cache->storeSkipped(Job, CacheKeys[I], Verdict.Dependencies);
-            // Kept for --depfile: an edit to any of them may add a task.
-            Unit.Dependencies = std::move(Verdict.Dependencies);
-            return;
-          }
-        }
-        NeedsParse[I] = 1;
-      });
+  // Runs Work(I) for each I in Indices on the pool; returns those for which
+  // it returned false (still open).
+  auto Each = [&](const std::vector<size_t> &Indices, auto Work) {
+    std::vector<char> Open(Indices.size(), 0);
+    for (size_t N = 0; N < Indices.size(); ++N)
+      Pool.async([&, N] { Open[N] = !Work(Indices[N]); });
     Pool.wait();
-    for (size_t I = 0; I < Jobs.size(); ++I)
-      if (NeedsParse[I])
-        ToParse.push_back(I);
+    std::vector<size_t> Left;
+    for (size_t N = 0; N < Indices.size(); ++N)
+      if (Open[N])
+        Left.push_back(Indices[N]);
+    return Left;
+  };
+
+  std::vector<size_t> Open(Jobs.size());
+  std::iota(Open.begin(), Open.end(), 0);
+  if (Cache)
+    Open = Each(Open, [&](size_t I) {
+      CacheKeys[I] = cacheKeyArguments(Jobs[I], Options);
+      std::optional<CachedUnit> Hit = Cache->lookup(Jobs[I], CacheKeys[I]);
+      // A cached "no task" is the prefilter's word; --scan-all parses.
+      if (!Hit || (Hit->Skipped && !Options.Prefilter))
+        return false;
+      Result.Units[I] = std::move(Hit->Result);
+      Outcomes[I] = Outcome::Cached;
+      return true;
+    });
+
+  if (Options.Prefilter && !Open.empty()) {
+    Prefilter Filter;
+    Open = Each(Open, [&](size_t I) {
+      const ScanJob &Job = Jobs[I];
+      PrefilterVerdict Verdict = Filter.check(Job, Options);
+      if (Verdict.MayHoldTasks)
+        return false;
+      TranslationUnitResult &Unit = Result.Units[I];
+      Unit.MainFile = absolutePath(Job.Directory, Job.File);
+      Outcomes[I] = Outcome::Skipped;
+      if (Cache)
+        Cache->storeSkipped(Job, CacheKeys[I], Verdict.Dependencies);
+      // Kept for --depfile: an edit to any of them may add a task.
+      Unit.Dependencies = std::move(Verdict.Dependencies);
+      return true;
+    });
   }
 
-  for (size_t I : ToParse)
-    Pool.async([&, I] {
-      Result.Units[I] = scanTranslationUnit(Jobs[I], Options);
-      if (Cache)
-        Cache->storeResult(Jobs[I], CacheKeys[I], Result.Units[I]);
-    });
-  Pool.wait();
+  Each(Open, [&](size_t I) {
+    Result.Units[I] = scanTranslationUnit(Jobs[I], Options);
+    if (Cache)
+      Cache->storeResult(Jobs[I], CacheKeys[I], Result.Units[I]);
+    return true;
+  });
+  if (Cache)
+    Cache->commit(); // a cache that cannot be written only costs time
 
   for (Outcome O : Outcomes)
     switch (O) {

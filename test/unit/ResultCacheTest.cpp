@@ -5,13 +5,16 @@
 #include "taskscan/Version.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
 
 #include "gtest/gtest.h"
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 using namespace taskscan;
@@ -30,7 +33,7 @@ protected:
     write("a.cpp", "#include \"wrap.hpp\"\nGPU_TASK() void a() {}\n");
     write("b.cpp", "#include \"other.hpp\"\nvoid b() {}\n");
   }
-  void TearDown() override { llvm::sys::fs::remove_directories(Root); }
+  void TearDown() override { if (!getenv("KEEP")) llvm::sys::fs::remove_directories(Root); }
 
   std::string path(llvm::StringRef Relative) { return Root + "/" + Relative.str(); }
 
@@ -164,15 +167,14 @@ TEST_F(ResultCacheTest, SameContentRewrittenStillHits) {
   EXPECT_TRUE(run().lookup(A, A.CommandLine));
 }
 
-TEST_F(ResultCacheTest, CorruptEntriesAreMisses) {
+TEST_F(ResultCacheTest, CorruptIndexIsAMiss) {
   ScanJob A = job("a.cpp");
-  ResultCache Writer = run();
-  std::string Entry = Writer.entryPath(A, A.CommandLine);
-  ASSERT_TRUE(Writer.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
-  std::string Good = (*llvm::MemoryBuffer::getFile(Entry))->getBuffer().str();
+  ASSERT_TRUE(run().storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  std::string Index = run().indexPath();
+  std::string Good = (*llvm::MemoryBuffer::getFile(Index))->getBuffer().str();
   auto Corrupt = [&](const std::string &Text) {
     std::error_code EC;
-    llvm::raw_fd_ostream Out(Entry, EC);
+    llvm::raw_fd_ostream Out(Index, EC);
     Out << Text;
   };
   std::string Flipped = Good;
@@ -186,20 +188,93 @@ TEST_F(ResultCacheTest, CorruptEntriesAreMisses) {
     Corrupt(Bad);
     EXPECT_FALSE(run().lookup(A, A.CommandLine)) << Bad.size();
   }
-  // A corrupt entry is simply replaced.
-  ResultCache Cache = run();
-  EXPECT_TRUE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  // A corrupt index is simply replaced.
+  EXPECT_TRUE(run().storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
   EXPECT_TRUE(run().lookup(A, A.CommandLine));
 }
 
-TEST_F(ResultCacheTest, EntryOfAnotherKeyIsAMiss) {
-  // An entry copied or renamed onto another key's name does not count.
+TEST_F(ResultCacheTest, RowsOutOfRangeAreAMiss) {
+  // A well-formed index (checksum recomputed) naming a row that is not there.
+  ScanJob B = job("b.cpp");
+  ASSERT_TRUE(run().storeSkipped(B, B.CommandLine, {path("b.cpp")}));
+  std::string Index = run().indexPath();
+  std::string Text = (*llvm::MemoryBuffer::getFile(Index))->getBuffer().str();
+  Text.erase(Text.rfind("checksum "));
+  size_t Row = Text.rfind(" 0\n");
+  ASSERT_NE(Row, std::string::npos);
+  Text.replace(Row, 3, " 7\n");
+  Text += llvm::formatv("checksum {0:x-16}\n", llvm::xxh3_64bits(Text)).str();
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream Out(Index, EC);
+    Out << Text;
+  }
+  EXPECT_FALSE(run().lookup(B, B.CommandLine));
+}
+
+TEST_F(ResultCacheTest, OneIndexForAllEntriesWithSharedHeadersListedOnce) {
   ScanJob A = job("a.cpp"), B = job("b.cpp");
+  write("b.cpp", "#include \"wrap.hpp\"\nvoid b() {}\n");
+  {
+    ResultCache Cache = run();
+    ASSERT_TRUE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+    ASSERT_TRUE(Cache.storeSkipped(B, B.CommandLine,
+                                   {path("b.cpp"), path("include/wrap.hpp")}));
+  }
+  std::string Text =
+      (*llvm::MemoryBuffer::getFile(run().indexPath()))->getBuffer().str();
+  EXPECT_NE(Text.find("\nfiles 3\n"), std::string::npos) << Text;
+  EXPECT_NE(Text.find("\nentries 2\n"), std::string::npos) << Text;
   ResultCache Cache = run();
-  ASSERT_TRUE(Cache.storeSkipped(B, B.CommandLine, {path("b.cpp")}));
-  ASSERT_FALSE(llvm::sys::fs::copy_file(Cache.entryPath(B, B.CommandLine),
-                                        Cache.entryPath(A, A.CommandLine)));
-  EXPECT_FALSE(run().lookup(A, A.CommandLine));
+  EXPECT_TRUE(Cache.lookup(A, A.CommandLine));
+  EXPECT_TRUE(Cache.lookup(B, B.CommandLine));
+}
+
+TEST_F(ResultCacheTest, RunsThatOnlyReadWriteNothing) {
+  ScanJob A = job("a.cpp");
+  ASSERT_TRUE(run().storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  llvm::sys::fs::file_status Before, After;
+  ASSERT_FALSE(llvm::sys::fs::status(run().indexPath(), Before));
+  EXPECT_TRUE(run().lookup(A, A.CommandLine));
+  ASSERT_FALSE(llvm::sys::fs::status(run().indexPath(), After));
+  EXPECT_EQ(Before.getUniqueID(), After.getUniqueID()); // not replaced
+}
+
+TEST_F(ResultCacheTest, CommitsMergeWithWhatOtherRunsCommitted) {
+  // Two runs that started together: the second to commit keeps the first's entry.
+  ScanJob A = job("a.cpp"), B = job("b.cpp");
+  ResultCache First = run(), Second = run();
+  ASSERT_TRUE(First.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  ASSERT_TRUE(Second.storeSkipped(B, B.CommandLine, {path("b.cpp")}));
+  ASSERT_TRUE(First.commit());
+  ASSERT_TRUE(Second.commit());
+  ResultCache Cache = run();
+  EXPECT_TRUE(Cache.lookup(A, A.CommandLine));
+  EXPECT_TRUE(Cache.lookup(B, B.CommandLine));
+}
+
+TEST_F(ResultCacheTest, EntriesNoRunUsesAreDropped) {
+  ScanJob A = job("a.cpp"), B = job("b.cpp");
+  {
+    ResultCache Cache = run();
+    ASSERT_TRUE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+    ASSERT_TRUE(Cache.storeSkipped(B, B.CommandLine, {path("b.cpp")}));
+  }
+  write("c.cpp", "void c() {}\n");
+  // Ages are kept in whole seconds.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  ScanJob C = job("c.cpp");
+  {
+    // A run that uses A and writes something else: B, unused for over a
+    // second, goes; A, used by this run, stays.
+    ResultCache Cache(CacheDir, "tool 1", std::chrono::seconds(1));
+    ASSERT_TRUE(Cache.lookup(A, A.CommandLine));
+    ASSERT_TRUE(Cache.storeSkipped(C, C.CommandLine, {path("c.cpp")}));
+  }
+  ResultCache Cache = run();
+  EXPECT_TRUE(Cache.lookup(A, A.CommandLine));
+  EXPECT_FALSE(Cache.lookup(B, B.CommandLine));
+  EXPECT_TRUE(Cache.lookup(C, C.CommandLine));
 }
 
 TEST_F(ResultCacheTest, ResultsWithClangErrorsAreNotStored) {
@@ -242,18 +317,22 @@ TEST_F(ResultCacheTest, EachFileIsHashedOncePerRun) {
 }
 
 TEST_F(ResultCacheTest, ConcurrentWritersAndReadersShareOneDirectory) {
-  // Separate instances stand for separate task-scan processes.
+  // Separate instances stand for separate task-scan processes: each stores,
+  // commits, and a later run finds both entries whole.
   ScanJob A = job("a.cpp"), B = job("b.cpp");
   TranslationUnitResult R = resultFor("a.cpp", "include/wrap.hpp");
   std::atomic<int> Torn{0}, Failed{0};
   std::vector<std::thread> Threads;
   for (int T = 0; T < 8; ++T)
     Threads.emplace_back([&] {
-      for (int I = 0; I < 40; ++I) {
+      for (int I = 0; I < 20; ++I) {
+        {
+          ResultCache Cache = run();
+          if (!Cache.storeResult(A, A.CommandLine, R) ||
+              !Cache.storeSkipped(B, B.CommandLine, {path("b.cpp")}) || !Cache.commit())
+            ++Failed;
+        }
         ResultCache Cache = run();
-        if (!Cache.storeResult(A, A.CommandLine, R) ||
-            !Cache.storeSkipped(B, B.CommandLine, {path("b.cpp")}))
-          ++Failed;
         std::optional<CachedUnit> Hit = Cache.lookup(A, A.CommandLine);
         if (!Hit || Hit->Result.Tasks.size() != 1)
           ++Torn;
@@ -265,15 +344,23 @@ TEST_F(ResultCacheTest, ConcurrentWritersAndReadersShareOneDirectory) {
     T.join();
   EXPECT_EQ(Failed, 0);
   EXPECT_EQ(Torn, 0);
-  // No temporary files left behind.
+  // No temporary files left behind: the index and its lock.
   std::error_code EC;
-  int Files = 0;
+  std::vector<std::string> Files;
   for (llvm::sys::fs::directory_iterator It(CacheDir, EC), End; It != End && !EC;
-       It.increment(EC)) {
-    ++Files;
-    EXPECT_EQ(llvm::sys::path::extension(It->path()), ".entry") << It->path();
-  }
-  EXPECT_EQ(Files, 2);
+       It.increment(EC))
+    Files.push_back(llvm::sys::path::filename(It->path()).str());
+  llvm::sort(Files);
+  EXPECT_EQ(Files, (std::vector<std::string>{"index", "index.lock"}));
+}
+
+TEST_F(ResultCacheTest, OrphanedTemporaryFilesAreRemovedAtCommit) {
+  ScanJob B = job("b.cpp");
+  ASSERT_FALSE(llvm::sys::fs::create_directories(CacheDir));
+  write("cache/index.tmp-abandoned", "half an index");
+  ASSERT_TRUE(run().storeSkipped(B, B.CommandLine, {path("b.cpp")}));
+  EXPECT_FALSE(llvm::sys::fs::exists(path("cache/index.tmp-abandoned")));
+  EXPECT_TRUE(run().lookup(B, B.CommandLine));
 }
 
 } // namespace

@@ -1,23 +1,31 @@
 //===- ResultCache.h - Per-file scan results kept across runs -------------===//
 //
-// One entry file per translation unit and configuration: the key hashes the
-// tool's identity, the compile directory, the main file, the arguments that
-// decide the scan (the build's command line and the scanner's options) and
-// the environment variables clang reads for include paths.
-// The entry lists every file the translation unit read with its content hash
-// (xxh3) and holds either the parse's TranslationUnitResult or the
+// One index file per cache directory holds an entry per translation unit and
+// configuration. An entry's key hashes the compile directory, the main file,
+// the arguments that decide the scan (the build's command line and the
+// scanner's options) and the environment variables clang reads for include
+// paths; the index as a whole belongs to one tool identity.
+// An entry lists every file the translation unit read, each with its content
+// hash (xxh3), and holds either the parse's TranslationUnitResult or the
 // prefilter's "no task here" verdict. It is valid while every listed file
 // still hashes the same, so editing a header invalidates exactly the
 // translation units that read it.
 //
-// - Each file is hashed at most once per run (FileHasher), however many
-//   translation units share it. Every file is hashed, system headers too:
-//   reading them costs a few milliseconds per run and no mtime can lie.
-// - Entries are written to a temporary file and renamed into place, so
-//   concurrent runs sharing one directory never see a half-written entry;
-//   the last writer wins and both writers' entries are valid.
-// - An unreadable, truncated or corrupt entry (checked by a trailing
-//   checksum) is a miss, never an error: the file is parsed again.
+// Why one index and not a file per entry: a warm run of a large project asks
+// about every translation unit, and most of them read the same headers. The
+// index lists each (file, hash) once and entries refer to it by number, so a
+// warm run reads one file and checks each header once, not once per includer.
+//
+// - Each file is hashed at most once per run, however many translation units
+//   share it. Every file is hashed, system headers too: reading them costs a
+//   few milliseconds per run and no mtime can lie.
+// - Lookups read the index loaded when the run starts. Stores are kept in
+//   memory until commit(), which, under a lock, merges them into the index as
+//   it is on disk then (so concurrent runs lose nothing), drops entries no
+//   run has used for a while, and renames a complete new index into place:
+//   a reader never sees a half-written index.
+// - An unreadable, truncated or corrupt index (checked by a trailing
+//   checksum) or entry is a miss, never an error: the file is parsed again.
 // - Not recorded: files that were looked up and not found. Adding a header
 //   that shadows an included one earlier on the include path, or that makes
 //   a __has_include true, is not seen until the main file or the command
@@ -34,9 +42,12 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Chrono.h"
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -76,43 +87,67 @@ struct CachedUnit {
 
 class ResultCache {
 public:
-  /// \p Directory is created when the first entry is written. Files changed
-  /// after this constructor runs are not cached.
+  /// Entries no run has used for this long are dropped at the next commit.
+  static constexpr std::chrono::hours DefaultMaxUnused{24 * 30};
+
+  /// Reads the index in \p Directory, if any; the directory is created at
+  /// the first commit with something to write. Files changed after this
+  /// constructor runs are not cached.
   explicit ResultCache(std::string Directory,
-                       std::string ToolIdentity = defaultToolIdentity());
+                       std::string ToolIdentity = defaultToolIdentity(),
+                       std::chrono::seconds MaxUnused = DefaultMaxUnused);
+  /// Commits what was stored and not committed yet.
+  ~ResultCache();
+  ResultCache(const ResultCache &) = delete;
+  ResultCache &operator=(const ResultCache &) = delete;
 
   /// The valid entry for \p Job, if any. \p CommandLine: every argument
   /// that decides the scan's result besides the files it reads.
+  /// Thread-safe, also alongside the store functions.
   std::optional<CachedUnit> lookup(const ScanJob &Job,
                                    llvm::ArrayRef<std::string> CommandLine);
 
   /// Remembers that the prefilter found no task; \p Dependencies are the
-  /// files it read. False when nothing was written.
+  /// files it read. False when it cannot be kept (see above).
   bool storeSkipped(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
                     llvm::ArrayRef<std::string> Dependencies);
 
   /// Remembers a parse's result (its Dependencies say what it read). Results
-  /// with clang errors are not stored: a missing header may appear later.
+  /// with clang errors are not kept: a missing header may appear later.
   bool storeResult(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
                    const TranslationUnitResult &Result);
 
-  /// Where the entry for \p Job lives (tests corrupt it).
-  std::string entryPath(const ScanJob &Job,
-                        llvm::ArrayRef<std::string> CommandLine) const;
+  /// Writes this run's entries into the index (see above). True when there
+  /// was nothing to write or the new index is in place.
+  bool commit();
+
+  /// The index file (tests corrupt it).
+  std::string indexPath() const;
 
   /// The task-scan and LLVM versions plus the size and time of the running
   /// executable: a rebuilt tool does not trust an older tool's results.
   static std::string defaultToolIdentity();
 
+  struct Index;
+  struct PendingEntry;
+
 private:
+  std::string entryKey(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine) const;
   bool store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
              bool Skipped, llvm::ArrayRef<std::string> Dependencies,
              const TranslationUnitResult *Result);
+  bool rowStillValid(uint32_t Row);
 
   std::string Directory;
   std::string ToolIdentity;
+  std::chrono::seconds MaxUnused;
   llvm::sys::TimePoint<> RunStart;
   FileHasher Hasher;
+  std::unique_ptr<Index> Loaded; ///< The index as this run found it.
+
+  std::mutex PendingLock;
+  llvm::StringMap<PendingEntry> Pending; ///< Stored, not committed.
+  llvm::StringSet<> Used;                ///< Keys this run hit.
 };
 
 } // namespace taskscan
