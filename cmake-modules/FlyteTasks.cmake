@@ -122,6 +122,7 @@ cmake_policy(VERSION 3.20...3.31)
 # Global: add_subdirectory/FetchContent include this file in the subproject's
 # scope, while add_flyte_tasks() runs in the caller's.
 set_property(GLOBAL PROPERTY FLYTE_TASKS_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
+include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksKeys.cmake")
 
 set(FLYTE_CONTAINER_TOOL "" CACHE STRING
     "Container tool for the <name>_images targets (default: podman, buildah or docker, found at build time)")
@@ -444,17 +445,7 @@ function(add_flyte_tasks name)
 
   # 2. The key set, in a file CMake watches. The codegen step rewrites it
   #    only when the set changes, which makes the next build re-run CMake.
-  string(REPLACE ";" "\n" key_lines "${keys}")
-  if(NOT key_lines STREQUAL "")
-    string(APPEND key_lines "\n")
-  endif()
-  set(old_key_lines "")
-  if(EXISTS "${keys_file}")
-    file(READ "${keys_file}" old_key_lines)
-  endif()
-  if(NOT old_key_lines STREQUAL key_lines)
-    file(WRITE "${keys_file}" "${key_lines}")
-  endif()
+  _flyte_tasks_update_keys("${keys_file}" "${keys}" keys_changed previous_keys)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${keys_file}")
   if(NOT CMAKE_GENERATOR MATCHES "Ninja")
     # Make runs nothing before it checks whether CMake must run again: the
@@ -506,7 +497,9 @@ function(add_flyte_tasks name)
   string(APPEND arguments ")\nset(FLYTE_SCAN_FLAGS\n  [==[-std=c++${standard}]==]\n"
     "  $<$<BOOL:${includes_genex}>:[==[-I$<JOIN:${includes_genex},]==]\n  [==[-I>]==]>\n"
     "  $<$<BOOL:${definitions_genex}>:[==[-D$<JOIN:${definitions_genex},]==]\n  [==[-D>]==]>\n)\n")
-  set(arguments_file "${state_dir}/codegen-arguments.cmake")
+  # Per configuration: multi-config generators (Ninja Multi-Config, Xcode,
+  # Visual Studio) may give each its own flags.
+  set(arguments_file "${state_dir}/codegen-arguments-$<CONFIG>.cmake")
   file(GENERATE OUTPUT "${arguments_file}" CONTENT "${arguments}")
 
   set(entrypoints "")
@@ -571,7 +564,7 @@ function(add_flyte_tasks name)
     string(APPEND images_arguments "  [==[${key}=$<TARGET_FILE:${name}_${key}>]==]\n")
   endforeach()
   string(APPEND images_arguments ")\n")
-  set(images_arguments_file "${state_dir}/images-arguments.cmake")
+  set(images_arguments_file "${state_dir}/images-arguments-$<CONFIG>.cmake")
   file(GENERATE OUTPUT "${images_arguments_file}" CONTENT "${images_arguments}")
   add_custom_target(${name}_images
     COMMAND "${CMAKE_COMMAND}" "-DFLYTE_ARGUMENTS=${images_arguments_file}"

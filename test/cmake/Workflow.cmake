@@ -5,6 +5,9 @@
 # creates the new image's executable, drops the old one and rebuilds nothing
 # it need not.
 #
+# With a multi-config generator (Ninja Multi-Config) the steps run in the
+# Debug configuration, and the Release one is built and run as well.
+#
 # -DMODE=package|subdirectory|fetchcontent -DGENERATOR=<generator> -DEDITS=ON|OFF
 # -DWORK_DIR -DTEST_SOURCE_DIR -DTASK_SCAN_SOURCE_DIR -DTASK_SCAN -DPREFIX
 cmake_minimum_required(VERSION 3.20)
@@ -27,6 +30,11 @@ if(MODE STREQUAL "fetchcontent")
   list(APPEND configure_args "-DFLYTE_TASK_SCAN_EXECUTABLE=${TASK_SCAN}")
 endif()
 set(build_command "${CMAKE_COMMAND}" --build "${bin}" --parallel 2)
+set(exe_dir "${bin}")
+if(GENERATOR MATCHES "Multi-Config")
+  list(APPEND build_command --config Debug)
+  set(exe_dir "${bin}/Debug")
+endif()
 
 # The images as the tests expect them: check_images(<key> "<task> <task>..." ...).
 function(check_images)
@@ -58,7 +66,7 @@ function(check_images)
   flyte_test_expect_equal("image folders of ${bin}/demo_flyte/images" "${image_dirs}" "${keys}")
 
   foreach(key IN LISTS keys)
-    set(exe "${bin}/demo_${key}")
+    set(exe "${exe_dir}/demo_${key}")
     flyte_test_task_list(listed "${exe}")
     flyte_test_expect_equal("demo_${key} --list" "${listed}" "${tasks_of_${key}}")
     # The linker kept this image's tasks and dropped every other one.
@@ -125,16 +133,23 @@ file(REMOVE_RECURSE "${io}")
 file(WRITE "${io}/in/a" "2")
 file(WRITE "${io}/in/b" "40")
 flyte_test_run("demo_default run demo.add"
-  COMMAND "${bin}/demo_default" run demo.add --inputs "${io}/in" --outputs "${io}/out")
+  COMMAND "${exe_dir}/demo_default" run demo.add --inputs "${io}/in" --outputs "${io}/out")
 file(READ "${io}/out/o0" sum)
 flyte_test_expect_equal("demo.add output o0" "${sum}" "42")
 flyte_test_run("demo_default run demo.scale" OUTPUT scaled
-  COMMAND "${bin}/demo_default" run demo.scale --arg xs=1.5 --arg xs=2)
+  COMMAND "${exe_dir}/demo_default" run demo.scale --arg xs=1.5 --arg xs=2)
 flyte_test_expect("demo.scale (COMPILE_DEFINITIONS DEMO_SCALE=3)" "${scaled}" MATCHES "o0/0=4\\.5[\r\n]+o0/1=6")
 flyte_test_run("demo_gpu run demo.train" OUTPUT trained
-  COMMAND "${bin}/demo_gpu" run demo.train --arg epochs=2 --arg learning_rate=0.5)
+  COMMAND "${exe_dir}/demo_gpu" run demo.train --arg epochs=2 --arg learning_rate=0.5)
 flyte_test_expect("demo.train" "${trained}" MATCHES "o0=0\\.25")
 check_no_op_build("no-op build")
+if(GENERATOR MATCHES "Multi-Config")
+  # Each configuration has its own flags and executables; one scan serves both.
+  flyte_test_run("build Release" COMMAND "${CMAKE_COMMAND}" --build "${bin}" --config Release)
+  flyte_test_run("Release demo_gpu run demo.train" OUTPUT trained
+    COMMAND "${bin}/Release/demo_gpu" run demo.train --arg epochs=2 --arg learning_rate=0.5)
+  flyte_test_expect("Release demo.train" "${trained}" MATCHES "o0=0\\.25")
+endif()
 
 if(NOT EDITS)
   flyte_test_end()
