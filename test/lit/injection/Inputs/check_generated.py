@@ -86,13 +86,20 @@ def docker_words(text):
     return words
 
 
-def check_dockerfile(path):
+def read_utf8(path):
+    """The file's text; a problem (and the text with replacements) if not UTF-8."""
     with open(path, "rb") as f:
         data = f.read()
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError:
         problem(path, "not UTF-8")
+        return data.decode("utf-8", "replace"), False
+
+
+def check_dockerfile(path):
+    text, ok = read_utf8(path)
+    if not ok:
         return
     if "\r" in text:
         problem(path, "carriage return")
@@ -210,13 +217,7 @@ INCLUDE = re.compile(r'^#include (<flyte/runtime\.hpp>|<[a-z_]+>|"[^"\n]*")$')
 
 
 def check_entrypoint(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        problem(path, "not UTF-8")
-        text = data.decode("utf-8", "replace")
+    text, _ = read_utf8(path)
     for n, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
         if stripped.startswith("#") and not INCLUDE.match(stripped):
