@@ -6,16 +6,14 @@
 //
 //===----------------------------------------------------------------------===//
 #include "taskscan/Emitters.h"
+#include "taskscan/Escaping.h"
 #include "taskscan/ImageConfig.h"
 #include "taskscan/OutputWriter.h"
 #include "taskscan/ProjectModel.h"
 #include "taskscan/Scanner.h"
 #include "taskscan/Version.h"
 
-#include "clang/Driver/Driver.h"
-#include "clang/Driver/Options.h"
 #include "clang/Tooling/CompilationDatabase.h"
-#include "llvm/Option/ArgList.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -185,20 +183,10 @@ void printTaskList(const ProjectModel &Model) {
 
 /// `target: file...` as make and ninja read it: every file the scan read
 /// (sources, the headers they include, the image configuration), so that a
-/// build system runs task-scan again when one of them changes.
-std::string depfileContent(llvm::StringRef Target, const ScanResult &Scan,
-                           llvm::StringRef Config) {
-  auto Escape = [](llvm::StringRef Path) {
-    std::string Out;
-    for (char C : Path) {
-      if (C == ' ' || C == '#')
-        Out += '\\';
-      else if (C == '$')
-        Out += '$';
-      Out += C;
-    }
-    return Out;
-  };
+/// build system runs task-scan again when one of them changes. Fails on a
+/// file name no depfile can hold.
+bool depfileContent(llvm::StringRef Target, const ScanResult &Scan, llvm::StringRef Config,
+                    std::string &Out, std::string &Error) {
   std::set<std::string> Files;
   if (!Config.empty()) {
     llvm::SmallString<256> Absolute(Config);
@@ -210,10 +198,24 @@ std::string depfileContent(llvm::StringRef Target, const ScanResult &Scan,
       Files.insert(U.MainFile);
     Files.insert(U.Dependencies.begin(), U.Dependencies.end());
   }
-  std::string Out = Escape(Target) + ":";
+  Out.clear();
+  auto Add = [&](llvm::StringRef Name, llvm::StringRef Separator) {
+    std::optional<std::string> Word = depfilePath(Name);
+    if (!Word)
+      Error = fmt::format("cannot write the depfile: the file name '{}' holds a line break, "
+                          "which make and ninja cannot read in a depfile",
+                          printable(Name));
+    Out += Separator.str() + Word.value_or("");
+    return Word.has_value();
+  };
+  if (!Add(Target, ""))
+    return false;
+  Out += ":";
   for (const std::string &F : Files)
-    Out += " \\\n  " + Escape(F);
-  return Out + "\n";
+    if (!Add(F, " \\\n  "))
+      return false;
+  Out += "\n";
+  return true;
 }
 
 /// pre-commit appends file names after a hook's arguments, so with
@@ -221,19 +223,10 @@ std::string depfileContent(llvm::StringRef Target, const ScanResult &Scan,
 /// table tells them from flags and flag values (`-include x.h`); they are
 /// scanned as sources instead of being passed to every compile.
 std::vector<std::string> takeInputsFromFlags(std::vector<std::string> &Flags) {
-  std::vector<const char *> FlagArgv;
-  for (const std::string &F : Flags)
-    FlagArgv.push_back(F.c_str());
-  unsigned MissingIndex = 0, MissingCount = 0;
-  llvm::opt::InputArgList Parsed = clang::driver::getDriverOptTable().ParseArgs(
-      FlagArgv, MissingIndex, MissingCount,
-      llvm::opt::Visibility(clang::driver::options::ClangOption));
-  std::vector<bool> IsInput(Flags.size(), false);
-  for (const llvm::opt::Arg *A : Parsed.filtered(clang::driver::options::OPT_INPUT))
-    IsInput[A->getIndex()] = true;
+  std::vector<ArgumentKind> Kinds = classifyArguments(Flags);
   std::vector<std::string> Inputs, Kept;
   for (size_t I = 0; I < Flags.size(); ++I)
-    (IsInput[I] ? Inputs : Kept).push_back(Flags[I]);
+    (Kinds[I] == ArgumentKind::Input ? Inputs : Kept).push_back(Flags[I]);
   Flags = std::move(Kept);
   return Inputs;
 }
@@ -371,9 +364,9 @@ int run(int Argc, const char **Argv) {
     llvm::SmallString<256> Path(DepFile);
     llvm::sys::fs::make_absolute(Path);
     bool Changed;
-    std::string Error;
-    if (!writeFileIfChanged(Path, depfileContent(Target, Scan, ConfigFile), Changed,
-                            Error)) {
+    std::string Content, Error;
+    if (!depfileContent(Target, Scan, ConfigFile, Content, Error) ||
+        !writeFileIfChanged(Path, Content, Changed, Error)) {
       llvm::WithColor::error(llvm::errs(), "task-scan") << Error << "\n";
       Status = ExitUsage;
     }

@@ -121,6 +121,20 @@ std::string dockerfileJsonForm(llvm::ArrayRef<std::string> Words) {
   return Out + "]";
 }
 
+std::optional<std::string> depfilePath(llvm::StringRef Path) {
+  std::string Out;
+  for (char C : Path) {
+    if (C == '\n' || C == '\r')
+      return std::nullopt;
+    if (C == ' ' || C == '#')
+      Out += '\\';
+    else if (C == '$')
+      Out += '$';
+    Out += C;
+  }
+  return Out;
+}
+
 std::string commentText(llvm::StringRef S) {
   std::string Out = singleLine(S);
   while (!Out.empty() && (Out.back() == '\\' || Out.back() == ' ' || Out.back() == '\t'))

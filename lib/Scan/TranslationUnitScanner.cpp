@@ -20,6 +20,23 @@ using namespace clang;
 
 namespace taskscan {
 
+std::vector<ArgumentKind> classifyArguments(llvm::ArrayRef<std::string> Arguments) {
+  std::vector<const char *> Argv;
+  for (const std::string &A : Arguments)
+    Argv.push_back(A.c_str());
+  unsigned MissingIndex = 0, MissingCount = 0;
+  llvm::opt::InputArgList Parsed = driver::getDriverOptTable().ParseArgs(
+      Argv, MissingIndex, MissingCount, llvm::opt::Visibility(driver::options::ClangOption));
+  std::vector<ArgumentKind> Kinds(Arguments.size(), ArgumentKind::Option);
+  for (const llvm::opt::Arg *A : Parsed) {
+    if (A->getOption().matches(driver::options::OPT_INPUT))
+      Kinds[A->getIndex()] = ArgumentKind::Input;
+    else if (A->getOption().getKind() == llvm::opt::Option::UnknownClass)
+      Kinds[A->getIndex()] = ArgumentKind::Unknown;
+  }
+  return Kinds;
+}
+
 namespace {
 
 /// Drops the options clang's driver does not know (GCC-only flags such as
@@ -27,24 +44,11 @@ namespace {
 std::vector<std::string> dropUnknownOptions(const std::vector<std::string> &Args) {
   if (Args.empty())
     return Args;
-  const llvm::opt::OptTable &Table = driver::getDriverOptTable();
-  std::vector<const char *> Argv;
-  for (size_t I = 1; I < Args.size(); ++I)
-    Argv.push_back(Args[I].c_str());
-  unsigned MissingIndex = 0, MissingCount = 0;
-  llvm::opt::InputArgList Parsed =
-      Table.ParseArgs(Argv, MissingIndex, MissingCount,
-                      llvm::opt::Visibility(driver::options::ClangOption));
-  std::vector<bool> Keep(Argv.size(), true);
-  for (const llvm::opt::Arg *A : Parsed) {
-    if (A->getOption().getKind() != llvm::opt::Option::UnknownClass)
-      continue;
-    Keep[A->getIndex()] = false;
-  }
+  std::vector<ArgumentKind> Kinds = classifyArguments(llvm::ArrayRef(Args).drop_front());
   std::vector<std::string> Out = {Args[0]};
-  for (size_t I = 0; I < Argv.size(); ++I)
-    if (Keep[I])
-      Out.push_back(Argv[I]);
+  for (size_t I = 0; I < Kinds.size(); ++I)
+    if (Kinds[I] != ArgumentKind::Unknown)
+      Out.push_back(Args[I + 1]);
   return Out;
 }
 

@@ -11,6 +11,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
 #include <string>
 
 namespace taskscan {
@@ -64,6 +65,11 @@ std::string commentText(llvm::StringRef S);
 /// no escapes: valid UTF-8 without '"', '\\' and control characters (a line
 /// break would end the directive).
 bool isIncludeSafePath(llvm::StringRef Path);
+
+/// \p Path as a word of a Makefile-style depfile (make and ninja): space
+/// and '#' behind a backslash, '$' doubled. Nullopt for a line break, which
+/// neither can read in a file name.
+std::optional<std::string> depfilePath(llvm::StringRef Path);
 
 /// \p Path relative to directory \p FromDir (both absolute), with '..'.
 std::string relativePath(llvm::StringRef Path, llvm::StringRef FromDir);

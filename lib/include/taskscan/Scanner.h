@@ -12,6 +12,7 @@
 #include "taskscan/Task.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/ADT/ArrayRef.h"
 
 #include <string>
 #include <vector>
@@ -51,6 +52,15 @@ struct ScanResult {
 /// compile command; sources are made absolute against the current directory.
 std::vector<ScanJob> jobsFromDatabase(const clang::tooling::CompilationDatabase &Database,
                                       const std::vector<std::string> &Sources);
+
+/// What each compiler argument is to clang's driver: an option or an
+/// option's value, an input file, or an option it does not know (GCC-only
+/// flags).
+enum class ArgumentKind { Option, Input, Unknown };
+
+/// The kind of each of \p Arguments (no program name), read with clang's
+/// driver option table, so `-include x.h` is an option and its value.
+std::vector<ArgumentKind> classifyArguments(llvm::ArrayRef<std::string> Arguments);
 
 /// The command line clang runs for \p Job: the build's own minus what clang
 /// does not understand (GCC-only flags) and what would write files, plus the
