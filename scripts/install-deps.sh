@@ -9,6 +9,8 @@ packages=(
   # LLVM/Clang 19 (Debian 12 has clang 14 by default; task-scan needs 19)
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools libclang-common-19-dev libclang-rt-19-dev
   libfmt-dev libgtest-dev
+  # the static link of task-scan (LLVM compresses with zlib and zstd)
+  zlib1g-dev libzstd-dev
   # container images, offline (tests and the example's image build)
   buildah podman runc busybox-static
   # the pre-commit hook's end-to-end test
