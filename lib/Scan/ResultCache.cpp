@@ -444,11 +444,14 @@ bool ResultCache::commit() {
   if (!Lock.locked())
     return false;
 
-  // Under the lock every temporary file is an orphan of a killed run.
+  // Under the lock every temporary file is an orphan of a killed run; files
+  // of format 1 (one per entry) are of no use to this one.
   std::error_code EC;
-  for (fs::directory_iterator It(Directory, EC), End; It != End && !EC; It.increment(EC))
-    if (llvm::sys::path::filename(It->path()).starts_with(TempPrefix))
+  for (fs::directory_iterator It(Directory, EC), End; It != End && !EC; It.increment(EC)) {
+    llvm::StringRef Name = llvm::sys::path::filename(It->path());
+    if (Name.starts_with(TempPrefix) || (Name.ends_with(".entry") && Name.size() == 38))
       fs::remove(It->path());
+  }
 
   // Merge into the index as it is now: other runs may have committed since
   // this one started.

@@ -354,12 +354,17 @@ TEST_F(ResultCacheTest, ConcurrentWritersAndReadersShareOneDirectory) {
   EXPECT_EQ(Files, (std::vector<std::string>{"index", "index.lock"}));
 }
 
-TEST_F(ResultCacheTest, OrphanedTemporaryFilesAreRemovedAtCommit) {
+TEST_F(ResultCacheTest, OrphansAndOldFormatEntriesAreRemovedAtCommit) {
   ScanJob B = job("b.cpp");
   ASSERT_FALSE(llvm::sys::fs::create_directories(CacheDir));
   write("cache/index.tmp-abandoned", "half an index");
+  // An entry of the cache's first format (a file per translation unit).
+  write("cache/0123456789abcdef0123456789abcdef.entry", "task-scan-cache 1\n");
+  write("cache/notes.txt", "the user's own");
   ASSERT_TRUE(run().storeSkipped(B, B.CommandLine, {path("b.cpp")}));
   EXPECT_FALSE(llvm::sys::fs::exists(path("cache/index.tmp-abandoned")));
+  EXPECT_FALSE(llvm::sys::fs::exists(path("cache/0123456789abcdef0123456789abcdef.entry")));
+  EXPECT_TRUE(llvm::sys::fs::exists(path("cache/notes.txt")));
   EXPECT_TRUE(run().lookup(B, B.CommandLine));
 }
 
