@@ -89,9 +89,10 @@ Use it through the package, or with this repository added to the build::
 
   ``FLYTE_TASK_SCAN_EXECUTABLE``
     The task-scan to run. Set by the package; with ``add_subdirectory`` or
-    ``FetchContent`` it is built for the host at configure time, once, into
+    ``FetchContent`` it is built for the host at configure time into
     ``FLYTE_TASK_SCAN_HOST_DIR`` (default ``${CMAKE_BINARY_DIR}/_task_scan_host``),
-    unless it is already set.
+    unless it is already set, and built again by the first configure after
+    task-scan's sources change (a new FetchContent tag, a local edit).
   ``FLYTE_CONTAINER_TOOL``
     The container tool ``<name>_images`` uses (a name or a path); by
     default the first of podman, buildah and docker found at build time.
@@ -131,11 +132,27 @@ set(FLYTE_CONTAINER_BUILD_ARGS "" CACHE STRING
 
 # --- task-scan itself ----------------------------------------------------------
 
+# The content hash of what task-scan is built from: an upgrade or an edit
+# changes it. Hashing ~100 files costs a configure a few milliseconds.
+function(_flyte_tasks_source_signature out_var)
+  file(GLOB_RECURSE files LIST_DIRECTORIES false
+       "${FLYTE_TASKS_SOURCE_DIR}/lib/*" "${FLYTE_TASKS_SOURCE_DIR}/tool/*")
+  list(SORT files)
+  set(signature "")
+  foreach(file IN LISTS files "${FLYTE_TASKS_SOURCE_DIR}/CMakeLists.txt")
+    file(SHA256 "${file}" hash)
+    string(APPEND signature "${file} ${hash}\n")
+  endforeach()
+  string(SHA256 signature "${signature}")
+  set(${out_var} "${signature}" PARENT_SCOPE)
+endfunction()
+
 # Configures and builds this repository's task-scan for the host, at configure
-# time, into FLYTE_TASK_SCAN_HOST_DIR; only the first time (delete that folder
-# to rebuild it). Used when the repository comes in by add_subdirectory or
-# FetchContent, where no installed task-scan exists yet and targets cannot
-# run before the build graph they would shape is written.
+# time, into FLYTE_TASK_SCAN_HOST_DIR: the first time, and again when its
+# sources changed since (a stamp there holds their signature). Used when the
+# repository comes in by add_subdirectory or FetchContent, where no installed
+# task-scan exists yet and targets cannot run before the build graph they
+# would shape is written.
 function(_flyte_tasks_build_host_tool out_var)
   set(FLYTE_TASK_SCAN_HOST_DIR "${CMAKE_BINARY_DIR}/_task_scan_host" CACHE PATH
       "Where add_flyte_tasks builds task-scan for the host")
@@ -146,12 +163,23 @@ function(_flyte_tasks_build_host_tool out_var)
   else()
     set(exe "${host_dir}/tool/task-scan${CMAKE_EXECUTABLE_SUFFIX}")
   endif()
-  if(EXISTS "${exe}")
+  set(stamp "${host_dir}/task-scan-sources.sha256")
+  _flyte_tasks_source_signature(signature)
+  set(built_signature "")
+  if(EXISTS "${stamp}")
+    file(READ "${stamp}" built_signature)
+  endif()
+  if(EXISTS "${exe}" AND built_signature STREQUAL signature)
     set(${out_var} "${exe}" PARENT_SCOPE)
     return()
   endif()
 
-  message(STATUS "add_flyte_tasks: building task-scan for this host in ${host_dir} (once)")
+  if(EXISTS "${exe}")
+    message(STATUS "add_flyte_tasks: task-scan's sources changed: building task-scan for this "
+                   "host in ${host_dir} again")
+  else()
+    message(STATUS "add_flyte_tasks: building task-scan for this host in ${host_dir}")
+  endif()
   set(configure_args -S "${FLYTE_TASKS_SOURCE_DIR}" -B "${host_dir}" -G "${CMAKE_GENERATOR}"
                      -DCMAKE_BUILD_TYPE=Release -DTASK_SCAN_BUILD_TESTS=OFF)
   if(CMAKE_GENERATOR_PLATFORM)
@@ -177,13 +205,16 @@ function(_flyte_tasks_build_host_tool out_var)
   if(NOT result EQUAL 0 OR NOT EXISTS "${exe}")
     message(FATAL_ERROR "add_flyte_tasks: building task-scan for the host in ${host_dir} failed:\n${log}")
   endif()
+  file(WRITE "${stamp}" "${signature}")
   set(${out_var} "${exe}" PARENT_SCOPE)
 endfunction()
 
 # Sets FLYTE_TASK_SCAN_EXECUTABLE: as given, else built from source
 # (add_subdirectory/FetchContent), else found on PATH.
 function(_flyte_tasks_find_task_scan)
-  if(FLYTE_TASK_SCAN_EXECUTABLE)
+  # One this module built is checked again below: its sources may have changed.
+  if(FLYTE_TASK_SCAN_EXECUTABLE AND
+     NOT FLYTE_TASK_SCAN_EXECUTABLE STREQUAL _FLYTE_TASK_SCAN_HOST_EXECUTABLE)
     if(NOT EXISTS "${FLYTE_TASK_SCAN_EXECUTABLE}")
       message(FATAL_ERROR "add_flyte_tasks: FLYTE_TASK_SCAN_EXECUTABLE is '${FLYTE_TASK_SCAN_EXECUTABLE}', "
                           "which does not exist.")
@@ -193,6 +224,7 @@ function(_flyte_tasks_find_task_scan)
   if(FLYTE_TASKS_SOURCE_DIR)
     _flyte_tasks_build_host_tool(exe)
     set(FLYTE_TASK_SCAN_EXECUTABLE "${exe}" CACHE FILEPATH "task-scan" FORCE)
+    set(_FLYTE_TASK_SCAN_HOST_EXECUTABLE "${exe}" CACHE INTERNAL "")
     return()
   endif()
   find_program(FLYTE_TASK_SCAN_EXECUTABLE task-scan)

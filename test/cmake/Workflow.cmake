@@ -20,10 +20,19 @@ flyte_test_fresh_copy("${TEST_SOURCE_DIR}/project" "${src}")
 find_program(NM nm REQUIRED)
 
 set(configure_args -S "${src}" -B "${bin}" -G "${GENERATOR}" "-DFLYTE_TEST_MODE=${MODE}")
+set(task_scan_src "${TASK_SCAN_SOURCE_DIR}")
+if(MODE STREQUAL "subdirectory")
+  # A copy, which the test edits as an upgrade would.
+  set(task_scan_src "${WORK_DIR}/task-scan")
+  file(REMOVE_RECURSE "${task_scan_src}")
+  foreach(part CMakeLists.txt lib tool cmake-modules)
+    file(COPY "${TASK_SCAN_SOURCE_DIR}/${part}" DESTINATION "${task_scan_src}")
+  endforeach()
+endif()
 if(MODE STREQUAL "package")
   list(APPEND configure_args "-DCMAKE_PREFIX_PATH=${PREFIX}")
 else()
-  list(APPEND configure_args "-DFLYTE_TEST_SOURCE_DIR=${TASK_SCAN_SOURCE_DIR}")
+  list(APPEND configure_args "-DFLYTE_TEST_SOURCE_DIR=${task_scan_src}")
 endif()
 if(MODE STREQUAL "fetchcontent")
   # The tool is given: nothing is built for the host.
@@ -125,6 +134,27 @@ elseif(MODE STREQUAL "fetchcontent" AND EXISTS "${bin}/_task_scan_host")
   message(FATAL_ERROR "FetchContent with FLYTE_TASK_SCAN_EXECUTABLE set built task-scan anyway")
 endif()
 flyte_test_run("build" COMMAND ${build_command})
+if(MODE STREQUAL "subdirectory")
+  # Configured again, nothing changed: the host tool is not built again.
+  flyte_test_run("re-configure" OUTPUT log COMMAND "${CMAKE_COMMAND}" "${bin}")
+  flyte_test_expect("re-configure" "${log}" NOT_MATCHES "building task-scan")
+  # task-scan's sources change (a new FetchContent tag, an edit): the next
+  # configure builds it again, once.
+  set(tool "${bin}/_task_scan_host/tool/task-scan")
+  file(TIMESTAMP "${tool}" built_before "%s")
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E sleep 1.1)
+  file(APPEND "${task_scan_src}/tool/TaskScanMain.cpp" "// upgraded\n")
+  flyte_test_run("configure after a task-scan upgrade" OUTPUT log COMMAND "${CMAKE_COMMAND}" "${bin}")
+  flyte_test_expect("configure after a task-scan upgrade" "${log}"
+                    MATCHES "sources changed: building task-scan for this host")
+  file(TIMESTAMP "${tool}" built_after "%s")
+  if(NOT built_after GREATER built_before)
+    message(FATAL_ERROR "task-scan's sources changed but ${tool} was not rebuilt")
+  endif()
+  flyte_test_run("re-configure after the upgrade" OUTPUT log COMMAND "${CMAKE_COMMAND}" "${bin}")
+  flyte_test_expect("re-configure after the upgrade" "${log}" NOT_MATCHES "building task-scan")
+  flyte_test_run("build after the upgrade" COMMAND ${build_command})
+endif()
 check_images(default "demo.add demo.scale" gpu "demo.train" spark "demo.count_words")
 
 # 2. The tasks run as Flyte runs them (CoPilot folders) and locally.
