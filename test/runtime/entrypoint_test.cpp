@@ -193,7 +193,16 @@ TEST_F(EntrypointTest, UsageErrors) {
   expectUsageError({"run", "ml.train", "--inputs=", "--outputs", out}, "--inputs needs a directory");
   expectUsageError({"run", "ml.train", "--inputs", in, "--inputs", in, "--outputs", out}, "--inputs given twice");
   expectUsageError({"run", "ml.train", "--inputs", in, "--outputs", out, "--arg", "epochs=1"},
-                   "--arg cannot be combined with --inputs/--outputs");
+                   "--arg and --empty cannot be combined with --inputs/--outputs");
+  expectUsageError({"run", "ml.train", "--inputs", in, "--outputs", out, "--empty", "xs"},
+                   "--arg and --empty cannot be combined with --inputs/--outputs");
+  expectUsageError({"run", "ml.train", "--empty", "x"},
+                   "--empty \"x\": task ml.train has no input 'x'; its inputs are epochs, xs");
+  expectUsageError({"run", "ml.train", "--empty"}, "--empty needs a value");
+  expectUsageError({"run", "ml.train", "--arg", "epochs=1", "--empty", "epochs"},
+                   "--empty epochs: input 'epochs' is not a list");
+  expectUsageError({"run", "ml.train", "--arg", "epochs=1", "--arg", "xs=1", "--empty", "xs"},
+                   "--empty xs and --arg xs=... both given");
   expectUsageError({"run", "ml.train", "--arg", "epochs"}, "--arg \"epochs\": expected INPUT=VALUE");
   expectUsageError({"run", "ml.train", "--arg", "epoch=1"},
                    "--arg \"epoch=1\": task ml.train has no input 'epoch'; its inputs are epochs, xs");
@@ -492,6 +501,15 @@ TEST_F(EntrypointTest, ArgModePrintsOutputsInOrder) {
   EXPECT_EQ(result.out, "o0/0=x\no0/1=\no0/2=xx\n");
 }
 
+TEST_F(EntrypointTest, ArgModeTakesAnEmptyList) {
+  Result result = run({"run", "ml.train", "--arg", "epochs=3", "--empty", "xs"});
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_EQ(result.out, "o0=0\n");
+  result = run({"run", "sample.strings_of_sizes", "--empty=sizes"});
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_EQ(result.out, "");  // an empty list output prints no line
+}
+
 TEST_F(EntrypointTest, ArgModeReportsFailuresOnStderr) {
   Result result = run({"run", "ml.train", "--arg", "epochs=12x", "--arg", "xs=1"});
   EXPECT_EQ(result.status, 1);
@@ -504,7 +522,8 @@ TEST_F(EntrypointTest, ArgModeReportsFailuresOnStderr) {
 
   result = run({"run", "ml.train", "--arg", "epochs=1"});
   EXPECT_EQ(result.status, 1);
-  EXPECT_EQ(result.err, "task ml.train: input 'xs': missing: pass --arg xs=VALUE once per list element\n");
+  EXPECT_EQ(result.err,
+            "task ml.train: input 'xs': missing: pass --arg xs=VALUE once per list element, or --empty xs\n");
 
   result = run({"run", "sample.fail", "--arg", "message=boom"});
   EXPECT_EQ(result.status, 1);

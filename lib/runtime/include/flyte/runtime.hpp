@@ -22,6 +22,7 @@
 #ifndef FLYTE_RUNTIME_HPP
 #define FLYTE_RUNTIME_HPP
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -579,8 +580,8 @@ class TaskIO {
   friend class detail::TaskRunner;
 
   TaskIO(std::optional<std::filesystem::path> inputDir,
-         std::vector<std::pair<std::string, std::string>> arguments)
-      : inputDir_(std::move(inputDir)), arguments_(std::move(arguments)) {}
+         std::vector<std::pair<std::string, std::string>> arguments, std::vector<std::string> emptyLists)
+      : inputDir_(std::move(inputDir)), arguments_(std::move(arguments)), emptyLists_(std::move(emptyLists)) {}
 
   template <class TupleLike, std::size_t... Index>
   void outputElements(const TupleLike& values, std::index_sequence<Index...>) {
@@ -593,6 +594,7 @@ class TaskIO {
 
   std::optional<std::filesystem::path> inputDir_;  // set: a Flyte run; unset: a local --arg run
   std::vector<std::pair<std::string, std::string>> arguments_;
+  std::vector<std::string> emptyLists_;  // --empty: list inputs given as empty
   std::vector<detail::OutputValue> outputs_;
 };
 
@@ -667,6 +669,9 @@ inline std::vector<std::string> TaskIO::argumentsNamed(std::string_view name) co
 inline detail::RawInput TaskIO::scalarInput(std::string_view name) const {
   namespace fs = std::filesystem;
   if (!inputDir_) {
+    if (std::find(emptyLists_.begin(), emptyLists_.end(), name) != emptyLists_.end()) {
+      throw detail::UsageError("--empty " + std::string(name) + ": input '" + std::string(name) + "' is not a list");
+    }
     std::vector<std::string> values = argumentsNamed(name);
     if (values.empty()) throw detail::ValueError("missing: pass --arg " + std::string(name) + "=VALUE");
     if (values.size() > 1) {
@@ -689,8 +694,15 @@ inline std::vector<detail::RawInput> TaskIO::listInput(std::string_view name) co
   std::vector<detail::RawInput> elements;
   if (!inputDir_) {
     std::vector<std::string> values = argumentsNamed(name);
+    bool empty = std::find(emptyLists_.begin(), emptyLists_.end(), name) != emptyLists_.end();
+    if (empty && !values.empty()) {
+      throw detail::UsageError("--empty " + std::string(name) + " and --arg " + std::string(name) +
+                               "=... both given");
+    }
+    if (empty) return elements;
     if (values.empty()) {
-      throw detail::ValueError("missing: pass --arg " + std::string(name) + "=VALUE once per list element");
+      throw detail::ValueError("missing: pass --arg " + std::string(name) +
+                               "=VALUE once per list element, or --empty " + std::string(name));
     }
     for (std::string& value : values) elements.push_back({std::nullopt, std::move(value)});
     return elements;
@@ -727,6 +739,7 @@ struct CommandLine {
   std::optional<fs::path> inputDir;
   std::optional<fs::path> outputDir;
   std::vector<std::pair<std::string, std::string>> arguments;
+  std::vector<std::string> emptyLists;
   bool hasArguments = false;
 };
 
@@ -737,7 +750,7 @@ inline std::string programName(int argc, char** argv) {
 
 inline void printUsage(std::ostream& out, const std::string& program, const Task* tasks, std::size_t count) {
   out << "usage: " << program << " run TASK --inputs DIR --outputs DIR\n"
-      << "       " << program << " run TASK [--arg INPUT=VALUE]...\n"
+      << "       " << program << " run TASK [--arg INPUT=VALUE]... [--empty INPUT]...\n"
       << "       " << program << " --list | --help\n"
       << "\n"
       << "Runs a C++ Flyte task built into this executable.\n"
@@ -747,7 +760,8 @@ inline void printUsage(std::ostream& out, const std::string& program, const Task
       << "      DIR/<input>/0, DIR/<input>/1, ...), write each output to DIR/<output>.\n"
       << "      A failure is reported in <outputs>/_ERROR.\n"
       << "  run TASK --arg INPUT=VALUE ...\n"
-      << "      Run TASK locally; repeat --arg once per element of a list input.\n"
+      << "      Run TASK locally; repeat --arg once per element of a list input, or\n"
+      << "      give --empty INPUT for an empty list.\n"
       << "      Outputs are printed as NAME=VALUE, a list as NAME/0=VALUE, NAME/1=VALUE, ...\n"
       << "  --list    Print the task names, one per line.\n"
       << "  --help    Print this help.\n"
@@ -785,18 +799,29 @@ inline void setDirectoryOnce(std::optional<fs::path>& slot, std::string_view opt
   slot = value;
 }
 
-inline void addArgument(CommandLine& line, const std::string& argument) {
-  std::size_t equals = argument.find('=');
-  if (equals == std::string::npos) throw UsageError("--arg " + quote(argument) + ": expected INPUT=VALUE");
-  std::string name = argument.substr(0, equals);
+/// Refuses an input name the task does not have; \p shown is the option as given.
+inline void checkInputName(const CommandLine& line, const std::string& name, const std::string& shown) {
   const std::vector<const char*>& inputs = line.task->inputs;
   bool known = false;
   for (const char* input : inputs) known = known || name == input;
   if (!known) {
-    throw UsageError("--arg " + quote(argument) + ": task " + line.task->name + " has no input '" + name +
-                     "'; " + (inputs.empty() ? "it has no inputs" : "its inputs are " + joinNames(inputs)));
+    throw UsageError(shown + ": task " + line.task->name + " has no input '" + name + "'; " +
+                     (inputs.empty() ? "it has no inputs" : "its inputs are " + joinNames(inputs)));
   }
+}
+
+inline void addArgument(CommandLine& line, const std::string& argument) {
+  std::size_t equals = argument.find('=');
+  if (equals == std::string::npos) throw UsageError("--arg " + quote(argument) + ": expected INPUT=VALUE");
+  std::string name = argument.substr(0, equals);
+  checkInputName(line, name, "--arg " + quote(argument));
   line.arguments.emplace_back(std::move(name), argument.substr(equals + 1));
+  line.hasArguments = true;
+}
+
+inline void addEmptyList(CommandLine& line, const std::string& name) {
+  checkInputName(line, name, "--empty " + quote(name));
+  line.emptyLists.push_back(name);
   line.hasArguments = true;
 }
 
@@ -826,6 +851,8 @@ inline CommandLine parseCommandLine(int argc, char** argv, const Task* tasks, st
       setDirectoryOnce(line.outputDir, "--outputs", *outputDir);
     } else if (auto argument = optionValue("--arg", argc, argv, i)) {
       addArgument(line, *argument);
+    } else if (auto name = optionValue("--empty", argc, argv, i)) {
+      addEmptyList(line, *name);
     } else if (word.substr(0, 1) == "-") {
       throw UsageError("unknown option '" + std::string(word) + "'");
     } else {
@@ -833,7 +860,9 @@ inline CommandLine parseCommandLine(int argc, char** argv, const Task* tasks, st
     }
   }
   bool flyteRun = line.inputDir || line.outputDir;
-  if (flyteRun && line.hasArguments) throw UsageError("--arg cannot be combined with --inputs/--outputs");
+  if (flyteRun && line.hasArguments) {
+    throw UsageError("--arg and --empty cannot be combined with --inputs/--outputs");
+  }
   if (line.inputDir && !line.outputDir) throw UsageError("--inputs needs --outputs");
   if (line.outputDir && !line.inputDir) throw UsageError("--outputs needs --inputs");
   return line;
@@ -846,7 +875,7 @@ class TaskRunner {
   /// Runs the task and writes (or prints) its outputs; reports a failure and returns 1.
   static int run(const CommandLine& line) {
     const Task& task = *line.task;
-    TaskIO io(line.inputDir, line.arguments);
+    TaskIO io(line.inputDir, line.arguments, line.emptyLists);
     std::string failure;
     try {
       if (line.outputDir) removeStaleError(*line.outputDir);
