@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "taskscan/Prefilter.h"
 
+#include "AbsentFiles.h"
+
 #include "TaskExtractor.h"
 
 #include "clang/Basic/FileManager.h"
@@ -118,12 +120,13 @@ private:
 
 class CandidateAction : public PreprocessorFrontendAction {
 public:
-  CandidateAction(DependencyScanningWorkerFilesystem &Files, MentionCache &Mentions,
+  CandidateAction(DependencyScanningWorkerFilesystem &Files,
+                  const MissRecordingFileSystem &Lookups, MentionCache &Mentions,
                   std::string WorkingDirectory, Evidence &Found,
-                  std::vector<std::string> &Dependencies)
-      : Files(Files), Mentions(Mentions),
+                  std::vector<std::string> &Dependencies, std::vector<std::string> &Absent)
+      : Files(Files), Lookups(Lookups), Mentions(Mentions),
         WorkingDirectory(std::move(WorkingDirectory)), Found(Found),
-        Dependencies(Dependencies) {}
+        Dependencies(Dependencies), Absent(Absent) {}
 
 protected:
   bool BeginSourceFileAction(CompilerInstance &CI) override {
@@ -159,6 +162,7 @@ protected:
       return;
     for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
       Dependencies.push_back(absolutePath(WorkingDirectory, It->first.getName()));
+    Absent = projectMisses(CI, Lookups.misses(), Dependencies, WorkingDirectory);
   }
 
 private:
@@ -182,10 +186,12 @@ private:
   }
 
   DependencyScanningWorkerFilesystem &Files;
+  const MissRecordingFileSystem &Lookups;
   MentionCache &Mentions;
   std::string WorkingDirectory;
   Evidence &Found;
   std::vector<std::string> &Dependencies;
+  std::vector<std::string> &Absent;
 };
 
 } // namespace
@@ -203,17 +209,20 @@ PrefilterVerdict Prefilter::check(const ScanJob &Job, const ScanOptions &Options
   PrefilterVerdict Verdict;
   auto Files = llvm::makeIntrusiveRefCnt<DependencyScanningWorkerFilesystem>(
       Shared->Files, llvm::vfs::createPhysicalFileSystem());
-  if (Files->setCurrentWorkingDirectory(Job.Directory)) {
+  // Above the worker: its cache answers repeated lookups without asking
+  // the file system below, and every translation unit must see its own.
+  auto Lookups = llvm::makeIntrusiveRefCnt<MissRecordingFileSystem>(Files);
+  if (Lookups->setCurrentWorkingDirectory(Job.Directory)) {
     Verdict.Reason = "cannot enter the compile directory";
     return Verdict;
   }
-  llvm::IntrusiveRefCntPtr<FileManager> FileMgr(new FileManager(FileSystemOptions(), Files));
+  llvm::IntrusiveRefCntPtr<FileManager> FileMgr(new FileManager(FileSystemOptions(), Lookups));
   Evidence Found;
-  std::vector<std::string> Dependencies;
+  std::vector<std::string> Dependencies, Absent;
   tooling::ToolInvocation Invocation(
       scanCommandLine(Job, Options),
-      std::make_unique<CandidateAction>(*Files, Shared->Mentions, Job.Directory, Found,
-                                        Dependencies),
+      std::make_unique<CandidateAction>(*Files, *Lookups, Shared->Mentions, Job.Directory,
+                                        Found, Dependencies, Absent),
       FileMgr.get());
   ErrorCounter Errors;
   Invocation.setDiagnosticConsumer(&Errors);
@@ -233,6 +242,7 @@ PrefilterVerdict Prefilter::check(const ScanJob &Job, const ScanOptions &Options
                      Dependencies.end());
   Verdict.MayHoldTasks = false;
   Verdict.Dependencies = std::move(Dependencies);
+  Verdict.AbsentFiles = std::move(Absent);
   return Verdict;
 }
 

@@ -5,7 +5,8 @@
 //   task-scan-cache 2
 //   tool <32 hex>                 hash of the tool identity
 //   files <N>
-//   <16 hex xxh3> <size> <path>   N rows, numbered from 0
+//   <16 hex xxh3> <size> <path>   N rows, numbered from 0; "- - <path>" for
+//                                 a file that must stay absent
 //   entries <M>
 //   <32 hex key> skipped|parsed <last used, unix seconds> <row> <row> ...
 //   result <bytes>                after a parsed entry's line only
@@ -169,6 +170,7 @@ struct ResultCache::Index {
     llvm::StringRef Line; ///< As written, the key when indexes are merged.
     llvm::StringRef Path;
     uint64_t Hash = 0, Size = 0;
+    bool Absent = false; ///< Valid while the file does not exist.
   };
   struct Entry {
     bool Skipped = false;
@@ -230,7 +232,9 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
     R.Line = Line;
     std::tie(Hash, Line) = Line.split(' ');
     std::tie(Size, R.Path) = Line.split(' ');
-    if (!parseHex(Hash, R.Hash) || !parseDecimal(Size, R.Size) || R.Path.empty())
+    R.Absent = Hash == "-" && Size == "-";
+    if ((!R.Absent && (!parseHex(Hash, R.Hash) || !parseDecimal(Size, R.Size))) ||
+        R.Path.empty())
       return nullptr;
     I->Rows.push_back(R);
   }
@@ -328,8 +332,13 @@ bool ResultCache::rowStillValid(uint32_t Row) {
   uint8_t Known = State.load(std::memory_order_relaxed);
   if (Known == 0) {
     const Index::Row &R = Loaded->Rows[Row];
-    std::optional<FileDigest> Now = Hasher.digest(R.Path);
-    Known = Now && Now->Hash == R.Hash && Now->Size == R.Size ? 1 : 2;
+    if (R.Absent) {
+      fs::file_status Status;
+      Known = fs::status(R.Path, Status) ? 1 : 2;
+    } else {
+      std::optional<FileDigest> Now = Hasher.digest(R.Path);
+      Known = Now && Now->Hash == R.Hash && Now->Size == R.Size ? 1 : 2;
+    }
     State.store(Known, std::memory_order_relaxed);
   }
   return Known == 1;
@@ -345,14 +354,16 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
     return std::nullopt;
   const Index::Entry &E = It->second;
   std::string MainFile = absolutePath(Job.Directory, Job.File);
-  if (E.Rows.empty() || Loaded->Rows[E.Rows.front()].Path != MainFile)
+  if (E.Rows.empty() || Loaded->Rows[E.Rows.front()].Path != MainFile ||
+      Loaded->Rows[E.Rows.front()].Absent)
     return std::nullopt;
   std::vector<std::string> Dependencies;
   Dependencies.reserve(E.Rows.size());
   for (uint32_t Row : E.Rows) {
     if (!rowStillValid(Row))
-      return std::nullopt; // a dependency changed or vanished
-    Dependencies.push_back(Loaded->Rows[Row].Path.str());
+      return std::nullopt; // a dependency changed or vanished, or appeared
+    if (!Loaded->Rows[Row].Absent)
+      Dependencies.push_back(Loaded->Rows[Row].Path.str());
   }
   // Stored main file first, the rest as the run gave them (sorted): put the
   // main file in its place instead of sorting (a warm run does this 100k times).
@@ -382,19 +393,22 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
 }
 
 bool ResultCache::storeSkipped(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
-                               llvm::ArrayRef<std::string> Dependencies) {
-  return store(Job, CommandLine, /*Skipped=*/true, Dependencies, nullptr);
+                               llvm::ArrayRef<std::string> Dependencies,
+                               llvm::ArrayRef<std::string> AbsentFiles) {
+  return store(Job, CommandLine, /*Skipped=*/true, Dependencies, AbsentFiles, nullptr);
 }
 
 bool ResultCache::storeResult(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
                               const TranslationUnitResult &Result) {
   if (hasClangErrors(Result))
     return false;
-  return store(Job, CommandLine, /*Skipped=*/false, Result.Dependencies, &Result);
+  return store(Job, CommandLine, /*Skipped=*/false, Result.Dependencies, Result.AbsentFiles,
+               &Result);
 }
 
 bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
                         bool Skipped, llvm::ArrayRef<std::string> Dependencies,
+                        llvm::ArrayRef<std::string> AbsentFiles,
                         const TranslationUnitResult *Result) {
   // Without the main file among the dependencies the entry could not notice
   // the most common edit; such a result is not kept.
@@ -415,10 +429,18 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
       return false;
     Entry.Rows.push_back(rowLine(Digest->Hash, Digest->Size, D));
   }
+  for (llvm::StringRef A : AbsentFiles) {
+    // Created while this run looked: the result may have missed it.
+    fs::file_status Status;
+    if (!fs::status(A, Status) || A.contains('\n'))
+      return false;
+    Entry.Rows.push_back("- - " + A.str());
+  }
   if (Result) {
     // The dependencies are the rows.
     TranslationUnitResult Stored = *Result;
     Stored.Dependencies.clear();
+    Stored.AbsentFiles.clear();
     llvm::raw_string_ostream(Entry.Json) << toJson(Stored);
   }
   std::string Key = entryKey(Job, CommandLine);

@@ -110,7 +110,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
       Unit.MainFile = absolutePath(Job.Directory, Job.File);
       Outcomes[I] = Outcome::Skipped;
       if (Cache)
-        Cache->storeSkipped(Job, CacheKeys[I], Verdict.Dependencies);
+        Cache->storeSkipped(Job, CacheKeys[I], Verdict.Dependencies, Verdict.AbsentFiles);
       // Kept for --depfile: an edit to any of them may add a task.
       Unit.Dependencies = std::move(Verdict.Dependencies);
       return true;

@@ -1,4 +1,5 @@
 //===- TranslationUnitScanner.cpp - One clang parse, one result -----------===//
+#include "AbsentFiles.h"
 #include "TaskExtractor.h"
 
 #include "taskscan/Scanner.h"
@@ -88,8 +89,10 @@ private:
 
 class ExtractConsumer : public ASTConsumer {
 public:
-  ExtractConsumer(std::string WorkingDirectory, TranslationUnitResult &Result)
-      : WorkingDirectory(std::move(WorkingDirectory)), Result(Result) {}
+  ExtractConsumer(const CompilerInstance &CI, const MissRecordingFileSystem &Lookups,
+                  std::string WorkingDirectory, TranslationUnitResult &Result)
+      : CI(CI), Lookups(Lookups), WorkingDirectory(std::move(WorkingDirectory)),
+        Result(Result) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     extractTasks(Ctx, WorkingDirectory, Result);
     const SourceManager &SM = Ctx.getSourceManager();
@@ -100,21 +103,26 @@ public:
     Result.Dependencies.erase(
         std::unique(Result.Dependencies.begin(), Result.Dependencies.end()),
         Result.Dependencies.end());
+    Result.AbsentFiles =
+        projectMisses(CI, Lookups.misses(), Result.Dependencies, WorkingDirectory);
   }
 
 private:
+  const CompilerInstance &CI;
+  const MissRecordingFileSystem &Lookups;
   std::string WorkingDirectory;
   TranslationUnitResult &Result;
 };
 
 class ExtractAction : public ASTFrontendAction {
 public:
-  ExtractAction(std::string WorkingDirectory, TranslationUnitResult &Result)
-      : WorkingDirectory(std::move(WorkingDirectory)), Result(Result) {}
+  ExtractAction(const MissRecordingFileSystem &Lookups, std::string WorkingDirectory,
+                TranslationUnitResult &Result)
+      : Lookups(Lookups), WorkingDirectory(std::move(WorkingDirectory)), Result(Result) {}
 
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
-    return std::make_unique<ExtractConsumer>(WorkingDirectory, Result);
+    return std::make_unique<ExtractConsumer>(CI, Lookups, WorkingDirectory, Result);
   }
 
   bool BeginSourceFileAction(CompilerInstance &CI) override {
@@ -127,6 +135,7 @@ public:
   }
 
 private:
+  const MissRecordingFileSystem &Lookups;
   std::string WorkingDirectory;
   TranslationUnitResult &Result;
 };
@@ -168,8 +177,8 @@ TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
   Result.MainFile = absolutePath(Job.Directory, Job.File);
   Result.Parsed = true;
 
-  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
-      llvm::vfs::createPhysicalFileSystem();
+  auto FS = llvm::makeIntrusiveRefCnt<MissRecordingFileSystem>(
+      llvm::vfs::createPhysicalFileSystem());
   if (std::error_code EC = FS->setCurrentWorkingDirectory(Job.Directory)) {
     Result.Diagnostics.error("task-scan-io", {Result.MainFile, 0, 0},
                              fmt::format("cannot enter the compile directory "
@@ -181,7 +190,7 @@ TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
       new FileManager(FileSystemOptions(), FS));
   tooling::ToolInvocation Invocation(
       scanCommandLine(Job, Options),
-      std::make_unique<ExtractAction>(Job.Directory, Result), Files.get());
+      std::make_unique<ExtractAction>(*FS, Job.Directory, Result), Files.get());
   CollectingDiagnosticConsumer Diags(Result.Diagnostics, Job.Directory,
                                      Result.MainFile);
   Invocation.setDiagnosticConsumer(&Diags);

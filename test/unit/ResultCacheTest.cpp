@@ -152,6 +152,20 @@ TEST_F(ResultCacheTest, HeaderEditInvalidatesOnlyItsDependents) {
   EXPECT_TRUE(Cache.lookup(B, B.CommandLine));
 }
 
+TEST_F(ResultCacheTest, AbsentFilesMustStayAbsent) {
+  // b.cpp looked for include/new.hpp (a shadowing candidate) and found none.
+  ScanJob B = job("b.cpp");
+  ASSERT_TRUE(run().storeSkipped(B, B.CommandLine, {path("b.cpp")}, {path("include/new.hpp")}));
+  std::optional<CachedUnit> Hit = run().lookup(B, B.CommandLine);
+  ASSERT_TRUE(Hit);
+  // Not a dependency: --depfile names files that exist.
+  EXPECT_EQ(Hit->Result.Dependencies, std::vector<std::string>{path("b.cpp")});
+  write("include/new.hpp", "#define SHADOW 1\n");
+  EXPECT_FALSE(run().lookup(B, B.CommandLine));
+  // Present when the run stores: the result may predate it, not kept.
+  EXPECT_FALSE(run().storeSkipped(B, B.CommandLine, {path("b.cpp")}, {path("include/new.hpp")}));
+}
+
 TEST_F(ResultCacheTest, MissWhenDependencyVanishes) {
   ScanJob A = job("a.cpp");
   ASSERT_TRUE(run().storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));

@@ -45,6 +45,9 @@ struct PrefilterVerdict {
   /// Every file the preprocessor read (absolute, sorted), when MayHoldTasks
   /// is false: what a cached "no task" verdict depends on.
   std::vector<std::string> Dependencies;
+  /// What it looked for in the project's include directories and did not
+  /// find, when MayHoldTasks is false (see TranslationUnitResult).
+  std::vector<std::string> AbsentFiles;
 };
 
 /// Decides, per translation unit, whether it must be parsed. One per run;

@@ -6,10 +6,12 @@
 // scanner's options) and the environment variables clang reads for include
 // paths; the index as a whole belongs to one tool identity.
 // An entry lists every file the translation unit read, each with its content
-// hash (xxh3), and holds either the parse's TranslationUnitResult or the
+// hash (xxh3), and the files it looked for in the project's include
+// directories and did not find (see AbsentFiles.h), and holds either the parse's TranslationUnitResult or the
 // prefilter's "no task here" verdict. It is valid while every listed file
-// still hashes the same, so editing a header invalidates exactly the
-// translation units that read it.
+// still hashes the same and every absent one is still absent, so editing a
+// header invalidates exactly the translation units that read it, and adding
+// a header that shadows one exactly those that would now read it.
 //
 // Why one index and not a file per entry: a warm run of a large project asks
 // about every translation unit, and most of them read the same headers. The
@@ -26,10 +28,9 @@
 //   a reader never sees a half-written index.
 // - An unreadable, truncated or corrupt index (checked by a trailing
 //   checksum) or entry is a miss, never an error: the file is parsed again.
-// - Not recorded: files that were looked up and not found. Adding a header
-//   that shadows an included one earlier on the include path, or that makes
-//   a __has_include true, is not seen until the main file or the command
-//   line changes (as with compiler depfiles). Delete the directory then.
+// - Not recorded: lookups that found nothing in system include directories
+//   (a package install that adds a shadowing system header is not seen;
+//   delete the directory then).
 // - A file modified while the run reads it is not cached (its hash could
 //   describe content newer than the parse saw).
 //
@@ -108,11 +109,14 @@ public:
                                    llvm::ArrayRef<std::string> CommandLine);
 
   /// Remembers that the prefilter found no task; \p Dependencies are the
-  /// files it read. False when it cannot be kept (see above).
+  /// files it read, \p AbsentFiles those it looked for in vain (they must
+  /// stay absent). False when it cannot be kept (see above).
   bool storeSkipped(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
-                    llvm::ArrayRef<std::string> Dependencies);
+                    llvm::ArrayRef<std::string> Dependencies,
+                    llvm::ArrayRef<std::string> AbsentFiles = {});
 
-  /// Remembers a parse's result (its Dependencies say what it read). Results
+  /// Remembers a parse's result (its Dependencies say what it read, its
+  /// AbsentFiles what it looked for in vain). Results
   /// with clang errors are not kept: a missing header may appear later.
   bool storeResult(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
                    const TranslationUnitResult &Result);
@@ -135,7 +139,7 @@ private:
   std::string entryKey(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine) const;
   bool store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
              bool Skipped, llvm::ArrayRef<std::string> Dependencies,
-             const TranslationUnitResult *Result);
+             llvm::ArrayRef<std::string> AbsentFiles, const TranslationUnitResult *Result);
   bool rowStillValid(uint32_t Row);
 
   std::string Directory;

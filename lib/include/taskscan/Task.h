@@ -88,8 +88,12 @@ struct TranslationUnitResult {
   /// Annotated declarations this TU saw without a definition: identity and
   /// position, to report tasks declared but never defined.
   std::vector<std::pair<std::string, SourcePosition>> DeclaredOnly;
-  /// Every file the TU read (for the result cache).
+  /// Every file the TU read (for the result cache and --depfile).
   std::vector<std::string> Dependencies;
+  /// Files it looked for in the project's include directories and did not
+  /// find (absolute, sorted): adding one may change the result. For the
+  /// result cache only; not in the JSON form.
+  std::vector<std::string> AbsentFiles;
   bool Parsed = false; ///< False when the prefilter or the cache answered.
 };
 
