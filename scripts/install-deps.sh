@@ -13,6 +13,9 @@ packages=(
   zlib1g-dev libzstd-dev
   # container images, offline (tests and the example's image build)
   buildah podman runc busybox-static
+  # images on an older base (a Debian 11 rootfs) and a real registry: the
+  # images/registry tests (ctest -L registry)
+  debootstrap docker-registry skopeo binutils
   # the pre-commit hook's end-to-end test
   pre-commit
   # bench/run.sh measures peak memory with /usr/bin/time
