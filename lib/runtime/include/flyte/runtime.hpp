@@ -262,6 +262,14 @@ Float parseFloat(std::string_view text) {
   outOfRange = error == std::errc::result_out_of_range;
   wellFormed = (error == std::errc() || outOfRange) && stop == end;
 #else
+  // strtod reads more than from_chars does: hexadecimal ("0x1p3") and spaces after a sign
+  // ("+ 1"). Refuse those, so that both paths read the same texts.
+  std::string_view magnitude = number.substr(!number.empty() && number[0] == '-' ? 1 : 0);
+  char first = magnitude.empty() ? '\0' : magnitude[0];
+  bool hexadecimal = first == '0' && magnitude.size() > 1 && (magnitude[1] == 'x' || magnitude[1] == 'X');
+  bool decimalStart = (first >= '0' && first <= '9') || first == '.' || first == 'i' || first == 'I' ||
+                      first == 'n' || first == 'N';
+  if (hexadecimal || !decimalStart) throw ValueError("expected a number, got " + quote(text));
   // strtod reads the C locale's decimal point; the runtime never calls setlocale.
   std::string terminated(number);
   char* stop = nullptr;
@@ -274,6 +282,8 @@ Float parseFloat(std::string_view text) {
   // Like from_chars: a denormal result is fine, only overflow and underflow to zero are not.
   outOfRange = errno == ERANGE && (std::isinf(value) || value == 0);
   wellFormed = !terminated.empty() && stop == terminated.c_str() + terminated.size();
+  // The sign of a NaN is the text's, as with from_chars, not whatever the C library makes of it.
+  if (std::isnan(value)) value = std::copysign(value, number[0] == '-' ? Float(-1) : Float(1));
 #endif
   if (!wellFormed) throw ValueError("expected a number, got " + quote(text));
   if (outOfRange) {
