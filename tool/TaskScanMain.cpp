@@ -62,8 +62,9 @@ cl::opt<Format> DiagFormat("format", cl::desc("Diagnostics format"),
                            cl::values(clEnumValN(Format::Text, "text", "compiler-style (default)"),
                                       clEnumValN(Format::Json, "json", "a JSON array")),
                            cl::init(Format::Text), cl::cat(Category));
+// Prefix: `-j4` as every compiler and make take it, `-j 4` too.
 cl::opt<unsigned> Jobs("j", cl::desc("Parallel jobs (default: all cores)"), cl::init(0),
-                       cl::cat(Category));
+                       cl::Prefix, cl::cat(Category));
 cl::opt<std::string> CacheDir("cache-dir", cl::desc("Result cache directory"),
                               cl::value_desc("dir"), cl::cat(Category));
 cl::opt<bool> NoCache("no-cache", cl::desc("Do not read or write the result cache"),
@@ -218,6 +219,34 @@ bool depfileContent(llvm::StringRef Target, const ScanResult &Scan, llvm::String
   return true;
 }
 
+/// What the scan left out, said once: the entries not scanned (--verbose)
+/// and why the result cache kept nothing (always: a cache that never
+/// stores makes every run cold, silently) or not everything (--verbose).
+void reportScanGaps(const ScanStats &Gaps, llvm::StringRef Cwd) {
+  if (Stats && !Gaps.NotScanned.empty()) {
+    std::string List;
+    for (const auto &[File, Why] : Gaps.NotScanned)
+      List += fmt::format("{}{} ({})", List.empty() ? "" : ", ", displayPath(File, Cwd), Why);
+    llvm::errs() << fmt::format("task-scan: {} not scanned (they cannot hold a task): {}\n",
+                                Gaps.NotScanned.size() == 1
+                                    ? std::string("1 file")
+                                    : fmt::format("{} files", Gaps.NotScanned.size()),
+                                List);
+  }
+  if (Gaps.CacheProblem.empty())
+    return;
+  if (Gaps.CacheStored == 0)
+    llvm::WithColor::note(llvm::errs(), "task-scan")
+        << "the result cache kept nothing from this run, so the next run will parse "
+           "again: "
+        << Gaps.CacheProblem << "\n";
+  else if (Stats)
+    llvm::errs() << fmt::format("task-scan: the result cache did not keep {} of {} results: "
+                                "{}\n",
+                                Gaps.CacheRefused, Gaps.CacheRefused + Gaps.CacheStored,
+                                Gaps.CacheProblem);
+}
+
 /// pre-commit appends file names after a hook's arguments, so with
 /// `args: [--, -std=c++17]` sources follow `--`. The clang driver's option
 /// table tells them from flags and flag values (`-include x.h`); they are
@@ -307,8 +336,11 @@ int run(int Argc, const char **Argv) {
 
   for (const TranslationUnitResult &U : Scan.Units)
     Diags.append(U.Diagnostics);
+  // Paths of files are real paths (the file the compiler opened): shown
+  // relative to the real current directory.
   llvm::SmallString<256> Cwd;
-  llvm::sys::fs::current_path(Cwd);
+  if (llvm::sys::fs::real_path(".", Cwd))
+    llvm::sys::fs::current_path(Cwd);
   ModelOptions ModelOpts;
   ModelOpts.ProjectName = ProjectName;
   ModelOpts.BaseDirectory = std::string(Cwd);
@@ -341,6 +373,7 @@ int run(int Argc, const char **Argv) {
     showPathsRelativeTo(OutputDiags, Cwd);
     printDiagnostics(OutputDiags);
   }
+  reportScanGaps(Scan.Stats, Cwd);
   if (Stats) {
     auto Ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - Start)

@@ -1,8 +1,10 @@
 //===- AbsentFiles.cpp ----------------------------------------------------===//
 #include "AbsentFiles.h"
 
-#include "TaskExtractor.h"
+#include "RealPath.h"
 
+#include "clang/Basic/FileManager.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Lex/HeaderSearch.h"
 #include "clang/Lex/Preprocessor.h"
@@ -17,6 +19,11 @@ bool isMissing(std::error_code EC) {
   return EC == std::errc::no_such_file_or_directory || EC == std::errc::not_a_directory;
 }
 
+void sortUnique(std::vector<std::string> &Paths) {
+  llvm::sort(Paths);
+  Paths.erase(std::unique(Paths.begin(), Paths.end()), Paths.end());
+}
+
 /// Whether \p Path is \p Dir or inside it.
 bool isWithin(llvm::StringRef Path, llvm::StringRef Dir) {
   Dir = Dir.rtrim('/');
@@ -28,8 +35,9 @@ bool isWithin(llvm::StringRef Path, llvm::StringRef Dir) {
 void MissRecordingFileSystem::noteMiss(const llvm::Twine &Path) {
   llvm::SmallString<256> Absolute;
   Path.toVector(Absolute);
+  // Made absolute only: filesOfTranslationUnit() asks the file system which
+  // file the path names (a ".." after a symbolic link is not the text's).
   makeAbsolute(Absolute);
-  llvm::sys::path::remove_dots(Absolute, /*remove_dot_dot=*/true);
   Misses.emplace_back(Absolute);
 }
 
@@ -55,37 +63,46 @@ MissRecordingFileSystem::openFileForRead(const llvm::Twine &Path) {
   return Result;
 }
 
-std::vector<std::string> projectMisses(const clang::CompilerInstance &CI,
-                                       llvm::ArrayRef<std::string> Misses,
-                                       llvm::ArrayRef<std::string> Dependencies,
-                                       llvm::StringRef WorkingDirectory) {
+void filesOfTranslationUnit(const clang::CompilerInstance &CI,
+                            const MissRecordingFileSystem &Lookups,
+                            std::vector<std::string> &Read,
+                            std::vector<std::string> &Absent) {
+  const clang::SourceManager &SM = CI.getSourceManager();
+  clang::FileManager &Files = CI.getFileManager();
+  // Real paths throughout (see RealPath.h): the files the compiler opened,
+  // and the files that creating a missed path would create.
+  RealPathFinder Real(CI.getVirtualFileSystem());
+  Read.clear();
+  for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
+    Read.push_back(Files.getCanonicalName(It->first).str());
+  sortUnique(Read);
+
   const clang::HeaderSearch &Search = CI.getPreprocessor().getHeaderSearchInfo();
   std::vector<std::string> Project, System;
   for (auto It = Search.search_dir_begin(); It != Search.search_dir_end(); ++It) {
     if (!It->isNormalDir())
       continue;
     bool IsSystem = It->getDirCharacteristic() != clang::SrcMgr::C_User;
-    (IsSystem ? System : Project).push_back(absolutePath(WorkingDirectory, It->getName()));
+    (IsSystem ? System : Project).push_back(Real.directory(It->getName()));
   }
   // The resource directory's headers (stddef.h, ...) are the compiler's own.
-  System.push_back(absolutePath(WorkingDirectory, CI.getHeaderSearchOpts().ResourceDir));
+  System.push_back(Real.directory(CI.getHeaderSearchOpts().ResourceDir));
   auto InSystem = [&](llvm::StringRef Path) {
     return llvm::any_of(System, [&](const std::string &Dir) { return isWithin(Path, Dir); });
   };
-  for (const std::string &File : Dependencies)
+  for (const std::string &File : Read)
     if (!InSystem(File))
       Project.push_back(std::string(llvm::sys::path::parent_path(File)));
-  llvm::sort(Project);
-  Project.erase(std::unique(Project.begin(), Project.end()), Project.end());
+  sortUnique(Project);
 
-  std::vector<std::string> Kept;
-  for (const std::string &Miss : Misses)
+  Absent.clear();
+  for (const std::string &Written : Lookups.misses()) {
+    std::string Miss = Real.anyPath(Written);
     if (!InSystem(Miss) &&
         llvm::any_of(Project, [&](const std::string &Dir) { return isWithin(Miss, Dir); }))
-      Kept.push_back(Miss);
-  llvm::sort(Kept);
-  Kept.erase(std::unique(Kept.begin(), Kept.end()), Kept.end());
-  return Kept;
+      Absent.push_back(std::move(Miss));
+  }
+  sortUnique(Absent);
 }
 
 } // namespace taskscan

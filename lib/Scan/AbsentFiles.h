@@ -25,8 +25,8 @@ class CompilerInstance;
 
 namespace taskscan {
 
-/// Passes everything through and notes each path (made absolute) that a
-/// lookup did not find. One per translation unit; not thread-safe.
+/// Passes everything through and notes each path (made absolute, as
+/// written) that a lookup did not find. One per translation unit; not thread-safe.
 class MissRecordingFileSystem : public llvm::vfs::ProxyFileSystem {
 public:
   using ProxyFileSystem::ProxyFileSystem;
@@ -44,14 +44,17 @@ private:
   std::vector<std::string> Misses;
 };
 
-/// Of \p Misses, those that could change the translation unit's result
-/// (sorted, unique): inside a quoted or angled, non-system include directory
-/// of \p CI, or inside the directory of a file it read (\p Dependencies, for
-/// `#include "..."` beside the includer) that is not a system directory.
-std::vector<std::string> projectMisses(const clang::CompilerInstance &CI,
-                                       llvm::ArrayRef<std::string> Misses,
-                                       llvm::ArrayRef<std::string> Dependencies,
-                                       llvm::StringRef WorkingDirectory);
+/// What a finished preprocessing or parse in \p CI depended on, each list
+/// of real paths (RealPath.h), sorted and unique: \p Read, every file its
+/// source manager read, as the file system names the file it opened;
+/// \p Absent, the misses of \p Lookups that could change its result: inside
+/// a quoted or angled, non-system include directory, or inside the directory
+/// of a file it read (for `#include "..."` beside the includer) that is not a
+/// system directory.
+void filesOfTranslationUnit(const clang::CompilerInstance &CI,
+                            const MissRecordingFileSystem &Lookups,
+                            std::vector<std::string> &Read,
+                            std::vector<std::string> &Absent);
 
 } // namespace taskscan
 

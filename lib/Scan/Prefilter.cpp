@@ -160,9 +160,7 @@ protected:
     } while (!Found.Found && Tok.isNot(tok::eof));
     if (Found.Found)
       return;
-    for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
-      Dependencies.push_back(absolutePath(WorkingDirectory, It->first.getName()));
-    Absent = projectMisses(CI, Lookups.misses(), Dependencies, WorkingDirectory);
+    filesOfTranslationUnit(CI, Lookups, Dependencies, Absent);
   }
 
 private:
@@ -237,9 +235,6 @@ PrefilterVerdict Prefilter::check(const ScanJob &Job, const ScanOptions &Options
                      (Errors.FirstError.empty() ? "" : ": " + Errors.FirstError);
     return Verdict;
   }
-  llvm::sort(Dependencies);
-  Dependencies.erase(std::unique(Dependencies.begin(), Dependencies.end()),
-                     Dependencies.end());
   Verdict.MayHoldTasks = false;
   Verdict.Dependencies = std::move(Dependencies);
   Verdict.AbsentFiles = std::move(Absent);

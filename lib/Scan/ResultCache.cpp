@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 #include "taskscan/ResultCache.h"
 
+#include "RealPath.h"
 #include "TaskExtractor.h"
 
 #include "taskscan/FileLock.h"
@@ -353,7 +354,7 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
   if (It == Loaded->Entries.end())
     return std::nullopt;
   const Index::Entry &E = It->second;
-  std::string MainFile = absolutePath(Job.Directory, Job.File);
+  std::string MainFile = realPath(Job.Directory, Job.File);
   if (E.Rows.empty() || Loaded->Rows[E.Rows.front()].Path != MainFile ||
       Loaded->Rows[E.Rows.front()].Absent)
     return std::nullopt;
@@ -411,10 +412,11 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
                         llvm::ArrayRef<std::string> AbsentFiles,
                         const TranslationUnitResult *Result) {
   // Without the main file among the dependencies the entry could not notice
-  // the most common edit; such a result is not kept.
-  std::string MainFile = absolutePath(Job.Directory, Job.File);
+  // the most common edit; such a result is not kept. Both are real paths
+  // (RealPath.h): the file the compiler opened.
+  std::string MainFile = realPath(Job.Directory, Job.File);
   if (!llvm::is_contained(Dependencies, MainFile))
-    return false;
+    return refuse(fmt::format("'{}' is not among the files its scan read", MainFile));
   PendingEntry Entry;
   Entry.Skipped = Skipped;
   std::vector<llvm::StringRef> Ordered = {MainFile};
@@ -425,15 +427,23 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
     std::optional<FileDigest> Digest = Hasher.digest(D);
     // Unreadable, or changed while this run read it: the result may not
     // match the content the hash describes.
-    if (!Digest || Digest->ModificationTime >= RunStart || D.contains('\n'))
-      return false;
+    if (!Digest)
+      return refuse(fmt::format("cannot read '{}', which the scan read", D.str()));
+    if (Digest->ModificationTime >= RunStart)
+      return refuse(fmt::format("'{}' was modified after the run started (or its "
+                                "modification time is in the future)",
+                                D.str()));
+    if (D.contains('\n'))
+      return refuse("a file name holds a line break");
     Entry.Rows.push_back(rowLine(Digest->Hash, Digest->Size, D));
   }
   for (llvm::StringRef A : AbsentFiles) {
     // Created while this run looked: the result may have missed it.
     fs::file_status Status;
-    if (!fs::status(A, Status) || A.contains('\n'))
-      return false;
+    if (!fs::status(A, Status))
+      return refuse(fmt::format("'{}' appeared while the run looked for it", A.str()));
+    if (A.contains('\n'))
+      return refuse("a file name holds a line break");
     Entry.Rows.push_back("- - " + A.str());
   }
   if (Result) {
@@ -446,7 +456,20 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
   std::string Key = entryKey(Job, CommandLine);
   std::lock_guard<std::mutex> Guard(PendingLock);
   Pending.insert_or_assign(Key, std::move(Entry));
+  ++Report.Stored;
   return true;
+}
+
+bool ResultCache::refuse(std::string Why) {
+  std::lock_guard<std::mutex> Guard(PendingLock);
+  if (Report.Refused++ == 0)
+    Report.FirstRefusal = std::move(Why);
+  return false;
+}
+
+ResultCache::StoreReport ResultCache::storeReport() {
+  std::lock_guard<std::mutex> Guard(PendingLock);
+  return Report;
 }
 
 bool ResultCache::commit() {

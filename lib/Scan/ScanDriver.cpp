@@ -4,6 +4,7 @@
 // result cache, then the prefilter ("no task can be here"), then the parse.
 //
 //===----------------------------------------------------------------------===//
+#include "RealPath.h"
 #include "TaskExtractor.h"
 
 #include "taskscan/Prefilter.h"
@@ -11,9 +12,12 @@
 #include "taskscan/Scanner.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
+
+#include <fmt/format.h>
 
 #include <numeric>
 #include <optional>
@@ -41,7 +45,42 @@ jobsFromDatabase(const clang::tooling::CompilationDatabase &Database,
 namespace {
 
 /// Where each translation unit's answer came from.
-enum class Outcome { Parsed, Cached, Skipped };
+enum class Outcome { Parsed, Cached, Skipped, NotScanned };
+
+/// Whether \p Text could hold a task: the same words the prefilter looks for.
+bool mentionsTask(llvm::StringRef Text) {
+  return Text.contains("FLYTE_TASK") || Text.contains(TaskAnnotation);
+}
+
+/// Why a compile database entry cannot hold a task and is left alone
+/// (a real database lists CUDA and assembler files, and files deleted since
+/// it was written), or empty. A warning goes into \p Unit only where a user
+/// would lose something: a task written in a file that is not scanned.
+std::string whyNotScanned(const ScanJob &Job, TranslationUnitResult &Unit) {
+  std::string Path = absolutePath(Job.Directory, Job.File);
+  if (!llvm::sys::fs::exists(Path)) {
+    Unit.Diagnostics.warning(
+        "task-scan-missing-source", {Path, 0, 0},
+        "this file is in the compilation database but does not exist: not scanned "
+        "(run the build's configure step again to refresh compile_commands.json)");
+    return "does not exist";
+  }
+  std::string Language = unscannableLanguage(Job);
+  if (Language.empty())
+    return {};
+  Unit.MainFile = realPath(Job.Directory, Job.File);
+  // Read again when it changes: a task written there later gets its warning.
+  Unit.Dependencies = {Unit.MainFile};
+  auto Text = llvm::MemoryBuffer::getFile(Path);
+  if (Text && mentionsTask((*Text)->getBuffer()))
+    Unit.Diagnostics.warning(
+        "task-scan-language", {Unit.MainFile, 0, 0},
+        fmt::format("this file mentions FLYTE_TASK but is not scanned: it is a {} "
+                    "file and task-scan scans C and C++ only; put the task in a "
+                    "C++ file",
+                    Language));
+  return Language + " file";
+}
 
 /// What decides a result besides the files read: the build's command line
 /// and the options scanCommandLine() adds to it (how it combines them is
@@ -87,6 +126,14 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
 
   std::vector<size_t> Open(Jobs.size());
   std::iota(Open.begin(), Open.end(), 0);
+  std::vector<std::string> NotScanned(Jobs.size());
+  Open = Each(Open, [&](size_t I) {
+    NotScanned[I] = whyNotScanned(Jobs[I], Result.Units[I]);
+    if (NotScanned[I].empty())
+      return false;
+    Outcomes[I] = Outcome::NotScanned;
+    return true;
+  });
   if (Cache)
     Open = Each(Open, [&](size_t I) {
       CacheKeys[I] = cacheKeyArguments(Jobs[I], Options);
@@ -107,7 +154,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
       if (Verdict.MayHoldTasks)
         return false;
       TranslationUnitResult &Unit = Result.Units[I];
-      Unit.MainFile = absolutePath(Job.Directory, Job.File);
+      Unit.MainFile = realPath(Job.Directory, Job.File);
       Outcomes[I] = Outcome::Skipped;
       if (Cache)
         Cache->storeSkipped(Job, CacheKeys[I], Verdict.Dependencies, Verdict.AbsentFiles);
@@ -123,14 +170,29 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
       Cache->storeResult(Jobs[I], CacheKeys[I], Result.Units[I]);
     return true;
   });
-  if (Cache)
-    Cache->commit(); // a cache that cannot be written only costs time
+  if (Cache) {
+    // A cache that cannot be written only costs time, but the user is told
+    // why (ScanStats::CacheProblem): a cache that never stores is silent.
+    ResultCache::StoreReport Report = Cache->storeReport();
+    Result.Stats.CacheStored = Report.Stored;
+    Result.Stats.CacheRefused = Report.Refused;
+    Result.Stats.CacheProblem = Report.FirstRefusal;
+    if (!Cache->commit()) {
+      Result.Stats.CacheStored = 0;
+      Result.Stats.CacheProblem =
+          fmt::format("cannot write the index in '{}'", Options.CacheDir);
+    }
+  }
 
-  for (Outcome O : Outcomes)
-    switch (O) {
+  for (size_t I = 0; I < Jobs.size(); ++I)
+    switch (Outcomes[I]) {
     case Outcome::Parsed: ++Result.Stats.Parsed; break;
     case Outcome::Cached: ++Result.Stats.Cached; break;
     case Outcome::Skipped: ++Result.Stats.Skipped; break;
+    case Outcome::NotScanned:
+      Result.Stats.NotScanned.emplace_back(absolutePath(Jobs[I].Directory, Jobs[I].File),
+                                           NotScanned[I]);
+      break;
     }
   return Result;
 }

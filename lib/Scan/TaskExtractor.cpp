@@ -45,6 +45,11 @@ SourcePosition positionOf(const SourceManager &SM, SourceLocation Loc,
   PresumedLoc P = SM.getPresumedLoc(Expansion, /*UseLineDirectives=*/false);
   if (P.isInvalid())
     return {};
+  // The file the compiler opened, as the file system names it (RealPath.h):
+  // with -Ilink/../inc the text names another file.
+  if (OptionalFileEntryRef File = SM.getFileEntryRefForID(SM.getFileID(Expansion)))
+    return {SM.getFileManager().getCanonicalName(*File).str(), P.getLine(),
+            P.getColumn()};
   return {absolutePath(WorkingDirectory, P.getFilename()), P.getLine(),
           P.getColumn()};
 }

@@ -1,21 +1,26 @@
 //===- TranslationUnitScanner.cpp - One clang parse, one result -----------===//
 #include "AbsentFiles.h"
+#include "RealPath.h"
 #include "TaskExtractor.h"
 
 #include "taskscan/Scanner.h"
 
 #include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Driver/Options.h"
+#include "clang/Driver/Types.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Option/ArgList.h"
 #include "llvm/Option/OptTable.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include <fmt/format.h>
+
+#include <optional>
 
 using namespace clang;
 
@@ -38,6 +43,55 @@ std::vector<ArgumentKind> classifyArguments(llvm::ArrayRef<std::string> Argument
   return Kinds;
 }
 
+std::string unscannableLanguage(const ScanJob &Job) {
+  namespace types = driver::types;
+  types::ID Type = types::TY_INVALID;
+  if (!Job.CommandLine.empty()) {
+    std::vector<const char *> Argv;
+    for (const std::string &A : llvm::ArrayRef(Job.CommandLine).drop_front())
+      Argv.push_back(A.c_str());
+    unsigned MissingIndex = 0, MissingCount = 0;
+    llvm::opt::InputArgList Parsed = driver::getDriverOptTable().ParseArgs(
+        Argv, MissingIndex, MissingCount,
+        llvm::opt::Visibility(driver::options::ClangOption));
+    // The -x in force where the file is named (the last one when the
+    // command names it differently, as an inferred command may).
+    for (const llvm::opt::Arg *A : Parsed) {
+      if (A->getOption().matches(driver::options::OPT_x)) {
+        llvm::StringRef Name = A->getValue();
+        Type = types::lookupTypeForTypeSpecifier(A->getValue());
+        if (Type == types::TY_INVALID && Name == "cu") // nvcc's spelling
+          Type = types::TY_CUDA;
+        if (Name == "none")
+          Type = types::TY_INVALID;
+      } else if (A->getOption().matches(driver::options::OPT_INPUT) &&
+                 absolutePath(Job.Directory, A->getValue()) ==
+                     absolutePath(Job.Directory, Job.File)) {
+        break;
+      }
+    }
+  }
+  if (Type == types::TY_INVALID) {
+    llvm::StringRef Extension = llvm::sys::path::extension(Job.File);
+    if (Extension.consume_front("."))
+      Type = types::lookupTypeForExtension(Extension);
+  }
+  // Unknown to the driver (a header named .inl, say): scanned as before.
+  if (Type == types::TY_INVALID)
+    return {};
+  if (types::isCuda(Type))
+    return "CUDA";
+  if (types::isHIP(Type))
+    return "HIP";
+  if (types::isOpenCL(Type))
+    return "OpenCL";
+  if (Type == types::TY_Asm || Type == types::TY_PP_Asm)
+    return "assembler";
+  if (!types::isDerivedFromC(Type))
+    return types::getTypeName(Type);
+  return {};
+}
+
 namespace {
 
 /// Drops the options clang's driver does not know (GCC-only flags such as
@@ -50,6 +104,78 @@ std::vector<std::string> dropUnknownOptions(const std::vector<std::string> &Args
   for (size_t I = 0; I < Kinds.size(); ++I)
     if (Kinds[I] != ArgumentKind::Unknown)
       Out.push_back(Args[I + 1]);
+  return Out;
+}
+
+/// The header a precompiled header \p Pch was made from, by the naming
+/// convention of every build system (x.h.pch, x.h.gch), when it exists.
+std::optional<std::string> headerOfPch(llvm::StringRef Pch, llvm::StringRef Directory) {
+  llvm::StringRef Stem = Pch;
+  if (!Stem.consume_back(".pch") && !Stem.consume_back(".gch"))
+    return std::nullopt;
+  if (!llvm::sys::fs::exists(absolutePath(Directory, Stem)))
+    return std::nullopt;
+  return Stem.str();
+}
+
+/// The scan never reads a precompiled header: one built by another clang
+/// (or by GCC) cannot be read, one not built yet is missing, and one that
+/// holds <flyte/task.hpp> was built without FLYTE_TASK_SCAN, so its tasks
+/// would vanish. So `-include-pch x.h.pch` (also as `-Xclang` pairs, as
+/// CMake's target_precompile_headers writes it) goes, and the header it was
+/// made from is included instead; `-include x.h` is passed to the front end
+/// directly, because the driver would replace it with a neighbouring
+/// x.h.pch or x.h.gch.
+std::vector<std::string> withoutPrecompiledHeaders(const std::vector<std::string> &Args,
+                                                   llvm::StringRef Directory) {
+  if (Args.empty())
+    return Args;
+  llvm::ArrayRef<std::string> Rest = llvm::ArrayRef(Args).drop_front();
+  std::vector<const char *> Argv;
+  for (const std::string &A : Rest)
+    Argv.push_back(A.c_str());
+  unsigned MissingIndex = 0, MissingCount = 0;
+  llvm::opt::InputArgList Parsed = driver::getDriverOptTable().ParseArgs(
+      Argv, MissingIndex, MissingCount, llvm::opt::Visibility(driver::options::ClangOption));
+  std::vector<const llvm::opt::Arg *> List(Parsed.begin(), Parsed.end());
+  std::vector<std::string> Out = {Args[0]}, Included, FromPch;
+  auto IncludeDirectly = [&](llvm::StringRef Header) {
+    Out.insert(Out.end(), {"-Xclang", "-include", "-Xclang", Header.str()});
+  };
+  for (size_t N = 0; N < List.size(); ++N) {
+    const llvm::opt::Arg *A = List[N];
+    unsigned Begin = A->getIndex();
+    unsigned End = N + 1 < List.size() ? List[N + 1]->getIndex() : Rest.size();
+    const llvm::opt::Option &O = A->getOption();
+    auto IsXclang = [](const llvm::opt::Arg *X, llvm::StringRef Value) {
+      return X->getOption().matches(driver::options::OPT_Xclang) &&
+             (Value.empty() || llvm::StringRef(X->getValue()) == Value);
+    };
+    if (O.matches(driver::options::OPT_include_pch)) {
+      FromPch.push_back(A->getValue());
+      continue;
+    }
+    if (IsXclang(A, "-include-pch") && N + 1 < List.size() && IsXclang(List[N + 1], "")) {
+      FromPch.push_back(List[++N]->getValue());
+      continue;
+    }
+    if (O.matches(driver::options::OPT_include)) {
+      Included.push_back(A->getValue());
+      IncludeDirectly(A->getValue());
+      continue;
+    }
+    if (IsXclang(A, "-include") && N + 1 < List.size() && IsXclang(List[N + 1], ""))
+      Included.push_back(List[N + 1]->getValue());
+    for (unsigned I = Begin; I < End; ++I)
+      Out.push_back(Rest[I]);
+  }
+  // Prepended, as the precompiled header was the first include.
+  std::vector<std::string> Headers;
+  for (const std::string &Pch : FromPch)
+    if (std::optional<std::string> Header = headerOfPch(Pch, Directory))
+      if (!llvm::is_contained(Included, *Header))
+        Headers.insert(Headers.end(), {"-Xclang", "-include", "-Xclang", *Header});
+  Out.insert(Out.begin() + 1, Headers.begin(), Headers.end());
   return Out;
 }
 
@@ -95,16 +221,7 @@ public:
         Result(Result) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     extractTasks(Ctx, WorkingDirectory, Result);
-    const SourceManager &SM = Ctx.getSourceManager();
-    for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
-      Result.Dependencies.push_back(
-          absolutePath(WorkingDirectory, It->first.getName()));
-    llvm::sort(Result.Dependencies);
-    Result.Dependencies.erase(
-        std::unique(Result.Dependencies.begin(), Result.Dependencies.end()),
-        Result.Dependencies.end());
-    Result.AbsentFiles =
-        projectMisses(CI, Lookups.misses(), Result.Dependencies, WorkingDirectory);
+    filesOfTranslationUnit(CI, Lookups, Result.Dependencies, Result.AbsentFiles);
   }
 
 private:
@@ -153,6 +270,7 @@ std::vector<std::string> scanCommandLine(const ScanJob &Job,
         getClangSyntaxOnlyAdjuster()})
     Args = Adjust(Args, Job.File);
   Args = dropUnknownOptions(Args);
+  Args = withoutPrecompiledHeaders(Args, Job.Directory);
   std::vector<std::string> Extra = {"-DFLYTE_TASK_SCAN=1", "-w", "-Wno-error",
                                     "-ferror-limit=20"};
   if (!Options.ResourceDir.empty())
@@ -174,7 +292,7 @@ std::vector<std::string> scanCommandLine(const ScanJob &Job,
 TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
                                           const ScanOptions &Options) {
   TranslationUnitResult Result;
-  Result.MainFile = absolutePath(Job.Directory, Job.File);
+  Result.MainFile = realPath(Job.Directory, Job.File);
   Result.Parsed = true;
 
   auto FS = llvm::makeIntrusiveRefCnt<MissRecordingFileSystem>(

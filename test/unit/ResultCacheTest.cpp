@@ -33,7 +33,7 @@ protected:
     write("a.cpp", "#include \"wrap.hpp\"\nGPU_TASK() void a() {}\n");
     write("b.cpp", "#include \"other.hpp\"\nvoid b() {}\n");
   }
-  void TearDown() override { if (!getenv("KEEP")) llvm::sys::fs::remove_directories(Root); }
+  void TearDown() override { llvm::sys::fs::remove_directories(Root); }
 
   std::string path(llvm::StringRef Relative) { return Root + "/" + Relative.str(); }
 

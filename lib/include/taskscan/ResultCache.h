@@ -121,6 +121,15 @@ public:
   bool storeResult(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
                    const TranslationUnitResult &Result);
 
+  /// What this instance's stores came to: entries kept, entries refused
+  /// (a result with clang errors is neither: it is not meant to be kept)
+  /// and why the first refusal happened, naming the file.
+  struct StoreReport {
+    unsigned Stored = 0, Refused = 0;
+    std::string FirstRefusal;
+  };
+  StoreReport storeReport();
+
   /// Writes this run's entries into the index (see above). True when there
   /// was nothing to write or the new index is in place.
   bool commit();
@@ -141,6 +150,7 @@ private:
              bool Skipped, llvm::ArrayRef<std::string> Dependencies,
              llvm::ArrayRef<std::string> AbsentFiles, const TranslationUnitResult *Result);
   bool rowStillValid(uint32_t Row);
+  bool refuse(std::string Why);
 
   std::string Directory;
   std::string ToolIdentity;
@@ -152,6 +162,7 @@ private:
   std::mutex PendingLock;
   llvm::StringMap<PendingEntry> Pending; ///< Stored, not committed.
   llvm::StringSet<> Used;                ///< Keys this run hit.
+  StoreReport Report;
 };
 
 } // namespace taskscan

@@ -39,6 +39,14 @@ struct ScanOptions {
 /// cache (a cached result or a cached "no task" verdict), or the prefilter.
 struct ScanStats {
   unsigned Parsed = 0, Cached = 0, Skipped = 0;
+  /// Entries that cannot hold a task and were not scanned: each file and
+  /// why ("CUDA source", "does not exist").
+  std::vector<std::pair<std::string, std::string>> NotScanned;
+  /// The result cache: entries kept and refused, and the first reason one
+  /// was refused or the index could not be written (results with clang
+  /// errors are not meant to be kept and count as neither).
+  unsigned CacheStored = 0, CacheRefused = 0;
+  std::string CacheProblem;
 };
 
 struct ScanResult {
@@ -61,6 +69,11 @@ enum class ArgumentKind { Option, Input, Unknown };
 /// The kind of each of \p Arguments (no program name), read with clang's
 /// driver option table, so `-include x.h` is an option and its value.
 std::vector<ArgumentKind> classifyArguments(llvm::ArrayRef<std::string> Arguments);
+
+/// Why \p Job cannot hold a task, when its language is not C or C++ (a
+/// CUDA or assembler entry of a compile database), as clang's driver reads
+/// its command line (-x, else the file's extension); empty for C and C++.
+std::string unscannableLanguage(const ScanJob &Job);
 
 /// The command line clang runs for \p Job: the build's own minus what clang
 /// does not understand (GCC-only flags) and what would write files, plus the

@@ -1,0 +1,51 @@
+//===- RealPath.h - Which file a path names --------------------------------===//
+//
+// A path identifies a file only once the file system has resolved it: with
+// `-Ilink/../inc` and `link` a symbolic link, the compiler opens a file that
+// removing ".." from the text does not name, and clang's driver finds GCC's
+// headers as `/../lib/gcc/<triple>/12/../../../../include/c++/12`, which
+// text editing turns into a path that does not exist. Cache rows, absent-file
+// keys, depfiles and task positions therefore hold real paths: absolute,
+// every symbolic link resolved, no "." or "..", as the file system answers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TASKSCAN_SCAN_REALPATH_H
+#define TASKSCAN_SCAN_REALPATH_H
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+#include <string>
+
+namespace taskscan {
+
+/// The real path of \p Path (relative ones against \p WorkingDirectory) on
+/// the real file system. A path that does not exist gets its nearest existing
+/// ancestor's real path followed by the rest as written: the file that
+/// creating \p Path would create.
+std::string realPath(llvm::StringRef WorkingDirectory, llvm::StringRef Path);
+
+/// The same through a virtual file system (relative paths against its
+/// working directory), remembering each directory's answer: one per
+/// translation unit, for the many paths that share a few directories.
+class RealPathFinder {
+public:
+  explicit RealPathFinder(llvm::vfs::FileSystem &FS) : FS(FS) {}
+
+  /// The real path of \p Path, which need not exist (see realPath()): its
+  /// directory's real path plus its name as written. For a file that was
+  /// opened (and may itself be a symbolic link), ask the FileManager.
+  std::string anyPath(llvm::StringRef Path);
+
+  /// The real path of directory \p Dir (absolute), remembered.
+  std::string directory(llvm::StringRef Dir);
+
+private:
+  llvm::vfs::FileSystem &FS;
+  llvm::StringMap<std::string> Directories; ///< As written -> real.
+};
+
+} // namespace taskscan
+
+#endif
