@@ -3,6 +3,7 @@
 
 #include "taskscan/FileLock.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -18,29 +19,64 @@ namespace path = llvm::sys::path;
 
 namespace {
 
-/// The files a previous run wrote, from the index in \p OutputDir.
-llvm::StringSet<> readIndex(llvm::StringRef OutputDir) {
+constexpr const char *JournalName = ".task-scan-journal";
+constexpr const char *LockName = ".task-scan-lock";
+constexpr const char *TempMarker = ".task-scan-tmp-";
+
+/// Whether \p Relative names, inside \p OutputDir, a file task-scan writes
+/// there: a path of the generated layout (or the index) whose folders inside
+/// \p OutputDir are real folders, not symbolic links that could lead
+/// elsewhere. With \p WithFile, the file itself must not be a symbolic link
+/// either (it is about to be removed or read as ours).
+bool isOwnFile(llvm::StringRef OutputDir, llvm::StringRef Relative, bool WithFile) {
+  if (Relative != OutputIndexName && !isGeneratedFilePath(Relative))
+    return false;
+  llvm::SmallString<256> Prefix(OutputDir);
+  llvm::SmallVector<llvm::StringRef, 4> Components;
+  Relative.split(Components, '/');
+  for (size_t I = 0; I < Components.size(); ++I) {
+    path::append(Prefix, Components[I]);
+    if (I + 1 == Components.size() && !WithFile)
+      break;
+    fs::file_status Status;
+    if (fs::status(Prefix, Status, /*follow=*/false))
+      break; // absent: nothing below it can lead anywhere
+    if (Status.type() == fs::file_type::symlink_file)
+      return false;
+  }
+  return true;
+}
+
+/// Whether \p Temp is a temporary file name this writer stages for
+/// \p Target: the target's name, the marker and eight hex digits.
+bool isOwnTempFor(llvm::StringRef Temp, llvm::StringRef Target) {
+  if (!Temp.consume_front(Target) || !Temp.consume_front(TempMarker))
+    return false;
+  return Temp.size() == 8 && llvm::all_of(Temp, [](char C) { return llvm::isHexDigit(C); });
+}
+
+/// The files a previous run wrote, from the index in \p OutputDir. A line
+/// that names anything else (a path outside the folder, through a symbolic
+/// link, or not of the generated layout) is reported and never acted on.
+llvm::StringSet<> readIndex(llvm::StringRef OutputDir, DiagnosticList &Diags) {
   llvm::SmallString<256> IndexPath(OutputDir);
   path::append(IndexPath, OutputIndexName);
   llvm::StringSet<> Previous;
   if (auto Index = llvm::MemoryBuffer::getFile(IndexPath, /*IsText=*/true)) {
     llvm::SmallVector<llvm::StringRef, 32> Lines;
     (*Index)->getBuffer().split(Lines, '\n', -1, /*KeepEmpty=*/false);
-    for (llvm::StringRef L : Lines)
-      // Only plain relative paths of our own layout are ever removed.
-      if (!L.starts_with("/") && !L.contains("..") && !L.contains('\\'))
+    for (llvm::StringRef L : Lines) {
+      if (!L.starts_with("/"))
         Previous.insert(L);
+      else
+        Diags.warning("task-scan-output-index", {std::string(IndexPath), 0, 0},
+                      fmt::format("ignoring entry '{}': not a file task-scan "
+                                  "writes in the output directory",
+                                  printable(L)));
+    }
   }
   return Previous;
 }
-
-} // namespace
-
-namespace {
-
-constexpr const char *JournalName = ".task-scan-journal";
-constexpr const char *LockName = ".task-scan-lock";
-constexpr const char *TempMarker = ".task-scan-tmp-";
 
 std::string joinPath(llvm::StringRef Dir, llvm::StringRef Relative) {
   llvm::SmallString<256> P(Dir);
@@ -87,41 +123,86 @@ void removeWithEmptyParents(llvm::StringRef OutputDir, llvm::StringRef File) {
     Dir = path::parent_path(Dir);
 }
 
-/// Carries out a committed journal: `R temp target` renames, `D target`
-/// removals (paths relative to the output directory). Idempotent, so an
-/// interrupted run is completed by the next one.
-void applyJournal(llvm::StringRef OutputDir, llvm::StringRef Journal) {
+/// One step of a journal: `R temp target` renames, `D target` removes
+/// (paths relative to the output directory).
+struct JournalStep {
+  bool Rename;
+  llvm::StringRef Temp, Target;
+};
+
+/// The steps of \p Journal, or false when a line is not one this writer
+/// writes: a journal found on disk may come from anywhere (a checked-in
+/// output folder), so every path must name a file of task-scan's own inside
+/// the output directory, reached without symbolic links, and a rename's
+/// source must be the temporary file staged beside its target.
+bool parseJournal(llvm::StringRef OutputDir, llvm::StringRef Journal,
+                  std::vector<JournalStep> &Steps, std::string &Error) {
   llvm::SmallVector<llvm::StringRef, 32> Lines;
   Journal.split(Lines, '\n', -1, /*KeepEmpty=*/false);
   for (llvm::StringRef Line : Lines) {
-    auto [Op, Rest] = Line.split('\t');
-    if (Op == "R") {
-      auto [Temp, Target] = Rest.split('\t');
-      std::string TempPath = joinPath(OutputDir, Temp);
+    llvm::SmallVector<llvm::StringRef, 3> Fields;
+    Line.split(Fields, '\t');
+    JournalStep Step{Fields[0] == "R", "", ""};
+    bool Valid = false;
+    if (Step.Rename && Fields.size() == 3) {
+      Step.Temp = Fields[1];
+      Step.Target = Fields[2];
+      Valid = isOwnTempFor(Step.Temp, Step.Target) &&
+              isOwnFile(OutputDir, Step.Target, /*WithFile=*/false);
+    } else if (Fields[0] == "D" && Fields.size() == 2) {
+      Step.Target = Fields[1];
+      Valid = isOwnFile(OutputDir, Step.Target, /*WithFile=*/true);
+    }
+    if (!Valid) {
+      Error = fmt::format("refusing to complete the interrupted update in '{}': "
+                          "entry '{}' is not a file task-scan writes in the output "
+                          "directory; remove that file if you did not put it there",
+                          JournalName, printable(Line));
+      return false;
+    }
+    Steps.push_back(Step);
+  }
+  return true;
+}
+
+/// Carries out the steps of a committed journal. Idempotent, so an
+/// interrupted run is completed by the next one.
+void applyJournal(llvm::StringRef OutputDir, llvm::ArrayRef<JournalStep> Steps) {
+  for (const JournalStep &Step : Steps) {
+    if (Step.Rename) {
+      std::string TempPath = joinPath(OutputDir, Step.Temp);
       if (fs::exists(TempPath))
-        fs::rename(TempPath, joinPath(OutputDir, Target));
-    } else if (Op == "D") {
-      removeWithEmptyParents(OutputDir, joinPath(OutputDir, Rest));
+        fs::rename(TempPath, joinPath(OutputDir, Step.Target));
+    } else {
+      removeWithEmptyParents(OutputDir, joinPath(OutputDir, Step.Target));
     }
   }
 }
 
 /// Finishes an update a killed run committed, and drops the temporary
-/// files of one that never committed.
-void recoverInterruptedWrite(llvm::StringRef OutputDir) {
+/// files of one that never committed. False (with \p Error) when the
+/// journal holds anything this writer would not have written.
+bool recoverInterruptedWrite(llvm::StringRef OutputDir, std::string &Error) {
   std::string JournalPath = joinPath(OutputDir, JournalName);
   if (auto Journal = llvm::MemoryBuffer::getFile(JournalPath, /*IsText=*/true)) {
-    applyJournal(OutputDir, (*Journal)->getBuffer());
+    std::vector<JournalStep> Steps;
+    if (!parseJournal(OutputDir, (*Journal)->getBuffer(), Steps, Error))
+      return false;
+    applyJournal(OutputDir, Steps);
     fs::remove(JournalPath);
   }
+  // Symbolic links are not followed: a temporary-looking file they lead to
+  // is not ours.
   std::error_code EC;
   std::vector<std::string> Orphans;
-  for (fs::recursive_directory_iterator It(OutputDir, EC), End; It != End && !EC;
-       It.increment(EC))
-    if (path::filename(It->path()).contains(TempMarker))
+  for (fs::recursive_directory_iterator It(OutputDir, EC, /*follow_symlinks=*/false), End;
+       It != End && !EC; It.increment(EC))
+    if (path::filename(It->path()).contains(TempMarker) &&
+        It->type() != fs::file_type::symlink_file)
       Orphans.push_back(It->path());
   for (const std::string &Orphan : Orphans)
     fs::remove(Orphan);
+  return true;
 }
 
 } // namespace
@@ -146,15 +227,6 @@ bool writeFileIfChanged(llvm::StringRef Path, llvm::StringRef Content,
   Changed = true;
   return true;
 }
-
-namespace {
-
-bool isSafeRelativePath(llvm::StringRef P) {
-  return !P.empty() && !P.starts_with("/") && !P.contains("..") &&
-         !P.contains('\\') && !P.contains('\t') && !P.contains('\n');
-}
-
-} // namespace
 
 unsigned reportStaleFiles(llvm::StringRef OutputDir,
                           const std::vector<GeneratedFile> &Files,
@@ -182,7 +254,7 @@ unsigned reportStaleFiles(llvm::StringRef OutputDir,
                     : "generated file is missing; re-run task-scan with "
                       "--output-dir to create it");
   }
-  for (const auto &Old : readIndex(OutputDir)) {
+  for (const auto &Old : readIndex(OutputDir, Diags)) {
     if (Current.contains(Old.getKey()))
       continue;
     llvm::SmallString<256> Target(OutputDir);
@@ -211,13 +283,15 @@ bool writeGeneratedFiles(llvm::StringRef OutputDir,
   FileLock Lock(joinPath(OutputDir, LockName));
   if (!Lock.locked())
     return Fail("cannot lock the output directory (.task-scan-lock)");
-  recoverInterruptedWrite(OutputDir);
+  std::string Error;
+  if (!recoverInterruptedWrite(OutputDir, Error))
+    return Fail(std::move(Error));
 
   // Stage every changed file next to its target, then commit them all at
   // once by renaming the journal into place; until then nothing visible
   // has changed, and after it the renames are completed even by a later
   // run if this one is killed.
-  std::string Journal, IndexContent, Error;
+  std::string Journal, IndexContent;
   std::vector<std::string> Staged;
   auto Abort = [&](std::string Message) {
     for (const std::string &T : Staged)
@@ -241,9 +315,10 @@ bool writeGeneratedFiles(llvm::StringRef OutputDir,
 
   llvm::StringSet<> Current;
   for (const GeneratedFile &F : Files) {
-    if (!isSafeRelativePath(F.Path))
-      return Abort(fmt::format("refusing to write outside the output directory: '{}'",
-                               F.Path));
+    if (!isOwnFile(OutputDir, F.Path, /*WithFile=*/false))
+      return Abort(fmt::format("refusing to write '{}': a folder on its way is a symbolic "
+                               "link, or the name is not of the generated layout",
+                               printable(F.Path)));
     int R = Stage(F.Path, F.Content);
     if (R < 0)
       return Abort(Error);
@@ -252,7 +327,7 @@ bool writeGeneratedFiles(llvm::StringRef OutputDir,
     IndexContent += F.Path + "\n";
   }
   std::vector<std::string> Removed;
-  for (const auto &Old : readIndex(OutputDir))
+  for (const auto &Old : readIndex(OutputDir, Diags))
     if (!Current.contains(Old.getKey()) &&
         fs::exists(joinPath(OutputDir, Old.getKey())))
       Removed.push_back(Old.getKey().str());
@@ -273,7 +348,10 @@ bool writeGeneratedFiles(llvm::StringRef OutputDir,
     fs::remove(JournalTemp);
     return Abort(fmt::format("cannot commit the update: {}", EC.message()));
   }
-  applyJournal(OutputDir, Journal);
+  std::vector<JournalStep> Steps;
+  if (!parseJournal(OutputDir, Journal, Steps, Error))
+    return Abort(Error); // cannot happen: every path was checked above
+  applyJournal(OutputDir, Steps);
   fs::remove(joinPath(OutputDir, JournalName));
   return true;
 }

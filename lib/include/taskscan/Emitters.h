@@ -39,6 +39,11 @@ std::string emitBakeFile(const ProjectModel &Model);
 /// DIR/flyte_tasks.py: one flytekit ContainerTask per task.
 std::string emitFlyteTasksPython(const ProjectModel &Model);
 
+/// Whether \p Relative is a path of the generated layout (what generateAll
+/// can produce): the top-level files and images/<key>/<file>. The output
+/// writer acts on no other path it reads from disk.
+bool isGeneratedFilePath(llvm::StringRef Relative);
+
 /// Every file of the model, sorted by path.
 std::vector<GeneratedFile> generateAll(const ProjectModel &Model,
                                        llvm::StringRef OutputDir);
