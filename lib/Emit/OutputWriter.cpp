@@ -66,7 +66,7 @@ llvm::StringSet<> readIndex(llvm::StringRef OutputDir, DiagnosticList &Diags) {
     llvm::SmallVector<llvm::StringRef, 32> Lines;
     (*Index)->getBuffer().split(Lines, '\n', -1, /*KeepEmpty=*/false);
     for (llvm::StringRef L : Lines) {
-      if (!L.starts_with("/"))
+      if (isOwnFile(OutputDir, L, /*WithFile=*/true))
         Previous.insert(L);
       else
         Diags.warning("task-scan-output-index", {std::string(IndexPath), 0, 0},
@@ -192,13 +192,12 @@ bool recoverInterruptedWrite(llvm::StringRef OutputDir, std::string &Error) {
     fs::remove(JournalPath);
   }
   // Symbolic links are not followed: a temporary-looking file they lead to
-  // is not ours.
+  // is not ours (a link itself is removed, never what it points to).
   std::error_code EC;
   std::vector<std::string> Orphans;
   for (fs::recursive_directory_iterator It(OutputDir, EC, /*follow_symlinks=*/false), End;
        It != End && !EC; It.increment(EC))
-    if (path::filename(It->path()).contains(TempMarker) &&
-        It->type() != fs::file_type::symlink_file)
+    if (path::filename(It->path()).contains(TempMarker))
       Orphans.push_back(It->path());
   for (const std::string &Orphan : Orphans)
     fs::remove(Orphan);
