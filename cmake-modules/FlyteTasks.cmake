@@ -22,7 +22,8 @@ Use it through the package, or with this repository added to the build::
                     [INCLUDE_DIRECTORIES <dir>...]
                     [COMPILE_DEFINITIONS <definition>...]
                     [OUTPUT_DIR <dir>]
-                    [STATIC])
+                    [STATIC]
+                    [LINK_MODES <key>=<mode>...])
 
   Scans ``SOURCES`` with ``task-scan`` and creates:
 
@@ -41,7 +42,21 @@ Use it through the package, or with this repository added to the build::
   ``<name>_images``
     Builds each image from ``<dir>/images/<key>/Dockerfile`` with the
     container tool it finds (podman, buildah or docker), tagged with the
-    image's reference from the manifest. Not part of ``all``.
+    image's build tag from the manifest (its reference; for a reference
+    pinned by digest ``repo:tag`` or ``repo:task-scan-<hex>``, never a
+    digest). The Dockerfile's self-check step runs the executable in its
+    base while the image builds; a failure says why and what to link
+    instead. Each built image is then run and its task list compared with
+    the manifest. Not part of ``all``.
+  ``<name>_push``
+    Builds the images, then pushes each to its reference with the tool that
+    built it and records what the registry stored (``repo@sha256:...``),
+    with the Dockerfile's and the executable's SHA-256, in
+    ``<dir>/images.lock.json``. An image whose content was pushed already is
+    not pushed again. From the next build on, ``flyte_tasks.py`` and the
+    manifest run the pushed digests for as long as the image's content is
+    unchanged (else the tag, with a warning). Images pinned by digest in the
+    configuration are built elsewhere and never pushed. Not part of ``all``.
 
   The options are:
 
@@ -62,8 +77,17 @@ Use it through the package, or with this repository added to the build::
   ``OUTPUT_DIR``
     Where the generated files go; default ``${CMAKE_CURRENT_BINARY_DIR}/<name>_flyte``.
   ``STATIC``
-    Links the executables with ``-static``, for base images without a C++
-    runtime (``busybox``, ``scratch``, distroless).
+    Links every executable with ``-static``, for base images without a C++
+    runtime (``busybox``, ``scratch``, distroless) or with an older C
+    library than the build machine's.
+  ``LINK_MODES``
+    How the executable of an image key is linked, overriding the
+    configuration's ``build: link:`` and ``STATIC``: ``<key>=dynamic`` (the
+    default: the base must have the build machine's C library and C++
+    runtime, or newer), ``<key>=static-runtime`` (``-static-libstdc++
+    -static-libgcc``: the base's C library must be at least the build
+    machine's, an older C++ runtime is fine) or ``<key>=static`` (``-static``:
+    any base of the same architecture).
 
   The image keys are learned when CMake configures (``task-scan
   --list-images``); the set is kept in a small file CMake watches. When an
@@ -100,6 +124,10 @@ Use it through the package, or with this repository added to the build::
   ``FLYTE_CONTAINER_BUILD_ARGS``
     Extra arguments for the tool's build command (a list), e.g.
     ``--isolation;chroot``.
+  ``FLYTE_CONTAINER_RUN_ARGS``, ``FLYTE_CONTAINER_PUSH_ARGS``
+    Extra arguments for the tool's run command (``<name>_images`` runs each
+    image) and push command (``<name>_push``), e.g. ``--tls-verify=false``
+    for a registry without TLS.
 
 Example::
 
@@ -129,6 +157,10 @@ set(FLYTE_CONTAINER_TOOL "" CACHE STRING
     "Container tool for the <name>_images targets (default: podman, buildah or docker, found at build time)")
 set(FLYTE_CONTAINER_BUILD_ARGS "" CACHE STRING
     "Extra arguments for the container tool's build command (a list)")
+set(FLYTE_CONTAINER_RUN_ARGS "" CACHE STRING
+    "Extra arguments for the container tool's run command (a list)")
+set(FLYTE_CONTAINER_PUSH_ARGS "" CACHE STRING
+    "Extra arguments for the container tool's push command (a list)")
 
 # --- task-scan itself ----------------------------------------------------------
 
@@ -329,7 +361,7 @@ endfunction()
 function(add_flyte_tasks name)
   set(options STATIC)
   set(one_value CONFIG OUTPUT_DIR)
-  set(multi_value SOURCES IMAGES LINK_LIBRARIES INCLUDE_DIRECTORIES COMPILE_DEFINITIONS)
+  set(multi_value SOURCES IMAGES LINK_LIBRARIES INCLUDE_DIRECTORIES COMPILE_DEFINITIONS LINK_MODES)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
 
   set(fn "add_flyte_tasks(${name})")
@@ -358,6 +390,12 @@ function(add_flyte_tasks name)
   if(NOT arg_SOURCES)
     message(FATAL_ERROR "${fn} needs SOURCES: the C++ files that define its tasks.")
   endif()
+  foreach(mode IN LISTS arg_LINK_MODES)
+    if(NOT mode MATCHES "^[a-z0-9_-]+=(dynamic|static-runtime|static)$")
+      message(FATAL_ERROR "${fn}: LINK_MODES takes <image key>=dynamic, static-runtime or static, "
+                          "not '${mode}'.")
+    endif()
+  endforeach()
   if(NOT DEFINED arg_CONFIG)
     message(FATAL_ERROR "${fn} needs CONFIG <file>: the image configuration (flyte.yaml).")
   endif()
@@ -386,7 +424,7 @@ function(add_flyte_tasks name)
     set(output_dir "${CMAKE_CURRENT_BINARY_DIR}/${name}_flyte")
   endif()
   set(objects "${name}_task_objects")
-  foreach(target ${name}_codegen ${name}_images ${objects})
+  foreach(target ${name}_codegen ${name}_images ${name}_push ${name}_pins ${objects})
     if(TARGET ${target})
       message(FATAL_ERROR "${fn}: a target named '${target}' already exists "
                           "(add_flyte_tasks called twice with one name?).")
@@ -515,12 +553,14 @@ function(add_flyte_tasks name)
   set(definitions_genex "$<TARGET_PROPERTY:${objects},COMPILE_DEFINITIONS>")
   set(arguments "# Generated by add_flyte_tasks(${name}); read by FlyteTasksCodegen.cmake.\n")
   foreach(pair "TASK_SCAN;${task_scan}" "OUTPUT_DIR;${output_dir}" "KEYS_FILE;${keys_file}"
-               "STAMP;${stamp}" "DEPFILE;${state_dir}/codegen.d" "NAME;${name}")
+               "STAMP;${stamp}" "DEPFILE;${state_dir}/codegen.d" "NAME;${name}"
+               "STATE_DIR;${state_dir}" "STATIC;${arg_STATIC}")
     list(GET pair 0 variable)
     list(GET pair 1 value)
     _flyte_tasks_bracket(value "${value}")
     string(APPEND arguments "set(FLYTE_${variable} ${value})\n")
   endforeach()
+  string(APPEND arguments "set(FLYTE_LINK_MODES ${arg_LINK_MODES})\n")
   string(APPEND arguments "set(FLYTE_SCAN_ARGS\n")
   foreach(value IN LISTS scan_args sources)
     _flyte_tasks_bracket(value "${value}")
@@ -536,11 +576,19 @@ function(add_flyte_tasks name)
 
   set(entrypoints "")
   set(dockerfiles "")
+  set(link_files "")
   foreach(key IN LISTS keys)
     list(APPEND entrypoints "${output_dir}/images/${key}/entrypoint.cpp")
     list(APPEND dockerfiles "${output_dir}/images/${key}/Dockerfile")
+    # The link options of the image (build.link, STATIC, LINK_MODES), a
+    # response file the codegen step writes, so a changed mode relinks.
+    set(link_file "${state_dir}/link-${key}.rsp")
+    if(NOT EXISTS "${link_file}")
+      file(WRITE "${link_file}" "")
+    endif()
+    list(APPEND link_files "${link_file}")
   endforeach()
-  set(byproducts "${manifest}" ${entrypoints})
+  set(byproducts "${manifest}" ${entrypoints} ${link_files})
   if(CMAKE_GENERATOR MATCHES "Ninja")
     # build.ninja depends on the key file; as the output of this step, Ninja
     # brings it up to date (scanning again) before it loads the build graph.
@@ -571,16 +619,15 @@ function(add_flyte_tasks name)
     elseif(APPLE)
       target_link_options(${exe} PRIVATE LINKER:-dead_strip)
     endif()
-    if(arg_STATIC)
-      target_link_options(${exe} PRIVATE -static)
-    endif()
+    target_link_options(${exe} PRIVATE "@${state_dir}/link-${key}.rsp")
+    set_property(TARGET ${exe} APPEND PROPERTY LINK_DEPENDS "${state_dir}/link-${key}.rsp")
     list(APPEND image_targets ${exe})
   endforeach()
 
   # 6. The container images.
   set(images_arguments "# Generated by add_flyte_tasks(${name}); read by FlyteTasksImages.cmake.\n")
   foreach(pair "NAME;${name}" "OUTPUT_DIR;${output_dir}" "MANIFEST;${manifest}"
-               "CONTAINER_TOOL;${FLYTE_CONTAINER_TOOL}")
+               "CONTAINER_TOOL;${FLYTE_CONTAINER_TOOL}" "STATE_DIR;${state_dir}")
     list(GET pair 0 variable)
     list(GET pair 1 value)
     _flyte_tasks_bracket(value "${value}")
@@ -590,6 +637,13 @@ function(add_flyte_tasks name)
   foreach(value IN LISTS FLYTE_CONTAINER_BUILD_ARGS)
     _flyte_tasks_bracket(value "${value}")
     string(APPEND images_arguments "  ${value}\n")
+  endforeach()
+  foreach(list_var RUN_ARGS PUSH_ARGS)
+    string(APPEND images_arguments ")\nset(FLYTE_CONTAINER_${list_var}\n")
+    foreach(value IN LISTS FLYTE_CONTAINER_${list_var})
+      _flyte_tasks_bracket(value "${value}")
+      string(APPEND images_arguments "  ${value}\n")
+    endforeach()
   endforeach()
   string(APPEND images_arguments ")\nset(FLYTE_EXECUTABLES\n")
   foreach(key IN LISTS keys)
@@ -604,6 +658,32 @@ function(add_flyte_tasks name)
     COMMENT "Building the container images of ${name}"
     VERBATIM)
   add_dependencies(${name}_images ${name}_codegen ${image_targets})
+  add_custom_target(${name}_push
+    COMMAND "${CMAKE_COMMAND}" "-DFLYTE_ARGUMENTS=${images_arguments_file}"
+            -P "${module_dir}/FlyteTasksPush.cmake"
+    COMMENT "Pushing the container images of ${name}"
+    VERBATIM)
+  add_dependencies(${name}_push ${name}_images)
+
+  # 7. Pins: once the executables are linked, each is staged into its build
+  #    context and task-scan writes flyte_tasks.py and the manifest again,
+  #    pinning every image whose content (Dockerfile, executable) is what
+  #    <name>_push pushed (images.lock.json) and falling back to the tag for
+  #    the others. Runs again after a push (push.stamp) or a relink.
+  set(push_stamp "${state_dir}/push.stamp")
+  if(NOT EXISTS "${push_stamp}")
+    file(WRITE "${push_stamp}" "")
+  endif()
+  add_custom_command(
+    OUTPUT "${state_dir}/pins.stamp"
+    COMMAND "${CMAKE_COMMAND}" "-DFLYTE_ARGUMENTS=${arguments_file}"
+            "-DFLYTE_STAGE_ARGUMENTS=${images_arguments_file}"
+            -P "${module_dir}/FlyteTasksCodegen.cmake"
+    DEPENDS ${image_targets} "${stamp}" "${push_stamp}" "${module_dir}/FlyteTasksCodegen.cmake"
+    WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+    COMMENT "Staging the executables of ${name} and pinning pushed images"
+    VERBATIM)
+  add_custom_target(${name}_pins ALL DEPENDS "${state_dir}/pins.stamp")
 
   set(${name}_IMAGE_KEYS "${keys}" PARENT_SCOPE)
   set(${name}_IMAGE_TARGETS "${image_targets}" PARENT_SCOPE)

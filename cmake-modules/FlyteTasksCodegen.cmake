@@ -1,23 +1,53 @@
 # The <name>_codegen step of add_flyte_tasks (cmake -P), run by the build:
 #
 #   cmake -DFLYTE_ARGUMENTS=<file> -P FlyteTasksCodegen.cmake
+#   cmake -DFLYTE_ARGUMENTS=<file> -DFLYTE_STAGE_ARGUMENTS=<images file> -P FlyteTasksCodegen.cmake
 #
 # <file> (written by add_flyte_tasks at generation time) sets FLYTE_TASK_SCAN,
 # FLYTE_NAME, FLYTE_SCAN_ARGS (options and sources), FLYTE_SCAN_FLAGS (the
 # object library's compile flags), FLYTE_OUTPUT_DIR, FLYTE_KEYS_FILE,
-# FLYTE_STAMP and FLYTE_DEPFILE.
+# FLYTE_STAMP, FLYTE_DEPFILE, FLYTE_STATE_DIR, FLYTE_STATIC and
+# FLYTE_LINK_MODES.
 #
 # One task-scan run writes the generated files (only those whose content
 # changed), the depfile of everything it read, and prints the image keys.
 # The key file, which CMake watches, is rewritten only when the set of keys
 # changed: that, and only that, makes the next build re-run CMake and so
-# create or drop the image executables.
+# create or drop the image executables. Then each image's link options
+# (build.link from the manifest, overridden by STATIC and LINK_MODES) go to
+# <state dir>/link-<key>.rsp, rewritten only when they change (a relink).
+#
+# With FLYTE_STAGE_ARGUMENTS (the <name>_images arguments: FLYTE_EXECUTABLES),
+# the step after the link: each executable is staged into its build context
+# images/<key>/ and task-scan writes the files again, now pinning the images
+# whose staged content is what <name>_push pushed (images.lock.json).
 cmake_minimum_required(VERSION 3.20)
 
 if(NOT FLYTE_ARGUMENTS OR NOT EXISTS "${FLYTE_ARGUMENTS}")
   message(FATAL_ERROR "FlyteTasksCodegen.cmake: pass -DFLYTE_ARGUMENTS=<file> written by add_flyte_tasks.")
 endif()
 include("${FLYTE_ARGUMENTS}")
+
+if(FLYTE_STAGE_ARGUMENTS)
+  set(codegen_output_dir "${FLYTE_OUTPUT_DIR}")
+  include("${FLYTE_STAGE_ARGUMENTS}")
+  foreach(entry IN LISTS FLYTE_EXECUTABLES)
+    if(entry MATCHES "^([a-z0-9_-]+)=(.+)$" AND EXISTS "${CMAKE_MATCH_2}"
+       AND IS_DIRECTORY "${FLYTE_OUTPUT_DIR}/images/${CMAKE_MATCH_1}")
+      file(COPY_FILE "${CMAKE_MATCH_2}" "${FLYTE_OUTPUT_DIR}/images/${CMAKE_MATCH_1}/${FLYTE_NAME}_${CMAKE_MATCH_1}"
+           ONLY_IF_DIFFERENT)
+    endif()
+  endforeach()
+  execute_process(
+    COMMAND "${FLYTE_TASK_SCAN}" ${FLYTE_SCAN_ARGS} "--output-dir=${codegen_output_dir}"
+            -- ${FLYTE_SCAN_FLAGS}
+    RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "add_flyte_tasks(${FLYTE_NAME}): task-scan failed (exit status ${result}).")
+  endif()
+  file(TOUCH "${FLYTE_STATE_DIR}/pins.stamp")
+  return()
+endif()
 
 execute_process(
   COMMAND "${FLYTE_TASK_SCAN}" ${FLYTE_SCAN_ARGS}
@@ -40,5 +70,42 @@ if(changed)
   string(REPLACE ";" " " before "${before}")
   message(STATUS "add_flyte_tasks(${FLYTE_NAME}): the images are now [${now}] (were [${before}]); "
                  "CMake runs again to create their targets")
+endif()
+
+# Link options per image.
+file(READ "${FLYTE_OUTPUT_DIR}/manifest.json" manifest)
+string(JSON count LENGTH "${manifest}" images)
+if(count GREATER 0)
+  math(EXPR last "${count} - 1")
+  foreach(index RANGE ${last})
+    string(JSON key GET "${manifest}" images ${index} key)
+    string(JSON mode ERROR_VARIABLE no_link GET "${manifest}" images ${index} link)
+    if(no_link)
+      set(mode dynamic)
+    endif()
+    if(FLYTE_STATIC)
+      set(mode static)
+    endif()
+    foreach(override IN LISTS FLYTE_LINK_MODES)
+      if(override MATCHES "^${key}=(.*)$")
+        set(mode "${CMAKE_MATCH_1}")
+      endif()
+    endforeach()
+    if(mode STREQUAL "static")
+      set(options "-static\n")
+    elseif(mode STREQUAL "static-runtime")
+      set(options "-static-libstdc++\n-static-libgcc\n")
+    else()
+      set(options "")
+    endif()
+    set(link_file "${FLYTE_STATE_DIR}/link-${key}.rsp")
+    set(old "")
+    if(EXISTS "${link_file}")
+      file(READ "${link_file}" old)
+    endif()
+    if(NOT old STREQUAL options)
+      file(WRITE "${link_file}" "${options}")
+    endif()
+  endforeach()
 endif()
 file(TOUCH "${FLYTE_STAMP}")

@@ -3,48 +3,89 @@
 #   cmake -DFLYTE_ARGUMENTS=<file> -P FlyteTasksImages.cmake
 #
 # <file> (written by add_flyte_tasks at generation time) sets FLYTE_NAME,
-# FLYTE_OUTPUT_DIR, FLYTE_MANIFEST, FLYTE_CONTAINER_TOOL,
-# FLYTE_CONTAINER_BUILD_ARGS and FLYTE_EXECUTABLES (`<key>=<path>` each).
+# FLYTE_OUTPUT_DIR, FLYTE_MANIFEST, FLYTE_STATE_DIR, FLYTE_CONTAINER_TOOL,
+# FLYTE_CONTAINER_BUILD_ARGS, FLYTE_CONTAINER_RUN_ARGS and FLYTE_EXECUTABLES
+# (`<key>=<path>` each).
 #
 # For each image of the manifest: the executable is staged into the build
 # context <output-dir>/images/<key>/ under the name the Dockerfile COPYs
 # (`<name>_<key>`), then the image is built from that folder's Dockerfile and
-# tagged with the image's reference. Base images are never pulled by podman
-# or buildah (--pull=never): builds stay offline and reproducible.
+# tagged with the image's build tag (never a digest). The Dockerfile's own
+# self-check step runs the executable in the base; when it fails, the
+# loader's message is analysed (and `objdump -T` asked which C library and
+# C++ runtime versions the executable needs) to say which link mode fixes
+# it. Each built image is then run and its task list compared with the
+# manifest. What was built, with which tool, is recorded for <name>_push in
+# <state dir>/built-<key>.cmake. Base images are never pulled by podman or
+# buildah (--pull=never): builds stay offline and reproducible.
 cmake_minimum_required(VERSION 3.21)
 
 if(NOT FLYTE_ARGUMENTS OR NOT EXISTS "${FLYTE_ARGUMENTS}")
   message(FATAL_ERROR "FlyteTasksImages.cmake: pass -DFLYTE_ARGUMENTS=<file> written by add_flyte_tasks.")
 endif()
 include("${FLYTE_ARGUMENTS}")
+include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksContainerTool.cmake")
 set(fn "add_flyte_tasks(${FLYTE_NAME})")
+_flyte_tasks_container_tool(tool kind)
 
-# The tool: FLYTE_CONTAINER_TOOL from the environment, then from the cache,
-# then the first of podman, buildah and docker on PATH.
-set(tool "$ENV{FLYTE_CONTAINER_TOOL}")
-if(tool STREQUAL "")
-  set(tool "${FLYTE_CONTAINER_TOOL}")
-endif()
-if(tool STREQUAL "")
-  find_program(found NAMES podman buildah docker NO_CACHE)
-else()
-  find_program(found NAMES "${tool}" NO_CACHE)
-endif()
-if(NOT found)
-  if(tool STREQUAL "")
-    message(FATAL_ERROR "${fn}: no container tool was found to build the images: install podman, "
-                        "buildah or docker (or set FLYTE_CONTAINER_TOOL to one).")
-  endif()
-  message(FATAL_ERROR "${fn}: the container tool '${tool}' (FLYTE_CONTAINER_TOOL) was not found.")
-endif()
-get_filename_component(kind "${found}" NAME_WE)
 if(kind STREQUAL "podman")
-  set(build_command "${found}" build --pull=never)
+  set(build_command "${tool}" build --pull=never)
 elseif(kind STREQUAL "buildah")
-  set(build_command "${found}" bud --pull=never)
+  set(build_command "${tool}" bud --pull=never)
 else()
-  set(build_command "${found}" build)
+  set(build_command "${tool}" build)
 endif()
+
+# Why an executable did not start in its base, from the build's output, and
+# the link mode that fixes it.
+function(_flyte_tasks_explain out_var log key executable)
+  set(needs "")
+  find_program(objdump NAMES objdump llvm-objdump NO_CACHE)
+  if(objdump)
+    execute_process(COMMAND "${objdump}" -T "${executable}" OUTPUT_VARIABLE symbols ERROR_QUIET)
+    foreach(prefix GLIBC GLIBCXX CXXABI)
+      string(REGEX MATCHALL "[ (]${prefix}_[0-9.]+[ )]" versions "${symbols}")
+      set(highest "")
+      foreach(version IN LISTS versions)
+        string(REGEX REPLACE "[^0-9.]" "" version "${version}")
+        if(highest STREQUAL "" OR version VERSION_GREATER highest)
+          set(highest "${version}")
+        endif()
+      endforeach()
+      if(highest)
+        list(APPEND needs "${prefix}_${highest}")
+      endif()
+    endforeach()
+  endif()
+  string(REPLACE ";" ", " needs "${needs}")
+  set(config "build:\n  link:\n    ${key}: MODE   (in the image configuration)\nor add_flyte_tasks(${FLYTE_NAME} ... LINK_MODES ${key}=MODE)")
+  if(log MATCHES "version .GLIBC_[0-9.]+' not found")
+    set(why "the base image's C library (glibc) is older than the build machine's")
+    set(mode static)
+  elseif(log MATCHES "version .(GLIBCXX|CXXABI|GCC)_[0-9.]+' not found")
+    set(why "the base image's C++ runtime (libstdc++) is older than the build machine's")
+    set(mode "static-runtime (or static)")
+  elseif(log MATCHES "(lib[^ :]*\\.so[^ :]*): cannot open shared object file")
+    set(why "the base image lacks the shared library ${CMAKE_MATCH_1}")
+    set(mode static)
+  elseif(log MATCHES "holds the tasks")
+    set(${out_var} "the executable staged in the build context was not built for this image; build again" PARENT_SCOPE)
+    return()
+  elseif(log MATCHES "[Nn]o such file or directory|exec format error|not found")
+    set(why "the base image cannot load a dynamically linked executable (no dynamic loader: scratch, busybox, distroless/static)")
+    set(mode static)
+  else()
+    set(${out_var} "see the build's output above" PARENT_SCOPE)
+    return()
+  endif()
+  set(text "${why}")
+  if(needs)
+    string(APPEND text "; the executable needs ${needs} (objdump -T)")
+  endif()
+  string(REPLACE "MODE" "${mode}" config "${config}")
+  string(APPEND text ". Link it ${mode}:\n${config}")
+  set(${out_var} "${text}" PARENT_SCOPE)
+endfunction()
 
 if(NOT EXISTS "${FLYTE_MANIFEST}")
   message(FATAL_ERROR "${fn}: ${FLYTE_MANIFEST} is missing; build ${FLYTE_NAME}_codegen first.")
@@ -59,6 +100,26 @@ math(EXPR last "${count} - 1")
 foreach(index RANGE ${last})
   string(JSON key GET "${manifest}" images ${index} key)
   string(JSON reference GET "${manifest}" images ${index} reference)
+  string(JSON tag ERROR_VARIABLE no_tag GET "${manifest}" images ${index} build_tag)
+  if(no_tag)
+    # A manifest of an older task-scan: the reference, without a digest.
+    set(tag "${reference}")
+    if(tag MATCHES "^([^@]+)@")
+      set(tag "${CMAKE_MATCH_1}")
+    endif()
+  endif()
+  if(tag MATCHES "@")
+    message(FATAL_ERROR "${fn}: image '${key}' has the build tag '${tag}', which holds a digest; "
+                        "no builder accepts one (task-scan writes build_tag without it).")
+  endif()
+  string(JSON tasks_length LENGTH "${manifest}" images ${index} tasks)
+  set(tasks "")
+  math(EXPR tasks_last "${tasks_length} - 1")
+  foreach(task_index RANGE ${tasks_last})
+    string(JSON task GET "${manifest}" images ${index} tasks ${task_index})
+    list(APPEND tasks "${task}")
+  endforeach()
+  string(JSON executable_name GET "${manifest}" images ${index} executable)
   set(context "${FLYTE_OUTPUT_DIR}/images/${key}")
   set(executable "")
   foreach(entry IN LISTS FLYTE_EXECUTABLES)
@@ -75,20 +136,69 @@ foreach(index RANGE ${last})
   endif()
   file(COPY_FILE "${executable}" "${context}/${FLYTE_NAME}_${key}" ONLY_IF_DIFFERENT)
 
-  # A digest names content built elsewhere; a local build can only carry the
-  # repository (and tag) part.
-  set(tag "${reference}")
-  if(tag MATCHES "^([^@]+)@")
-    set(tag "${CMAKE_MATCH_1}")
-    message(STATUS "${fn}: image '${key}' is pinned by digest (${reference}); "
-                   "building it as '${tag}'")
+  if(NOT tag STREQUAL reference)
+    message(STATUS "${fn}: image '${key}' is pinned by digest in the configuration (${reference}): "
+                   "built elsewhere; this build of its Dockerfile is tagged ${tag}")
   endif()
   message(STATUS "${fn}: building image '${key}' as ${tag} with ${kind}")
   execute_process(
     COMMAND ${build_command} ${FLYTE_CONTAINER_BUILD_ARGS} -t "${tag}" -f "${context}/Dockerfile" "${context}"
-    RESULT_VARIABLE result)
+    RESULT_VARIABLE result OUTPUT_VARIABLE log ERROR_VARIABLE log)
   if(NOT result EQUAL 0)
+    message("${log}")
+    if(log MATCHES "--check-tasks")
+      _flyte_tasks_explain(explanation "${log}" "${key}" "${executable}")
+      message(FATAL_ERROR "${fn}: image '${key}' does not build: its executable ${executable_name} "
+                          "does not start in the base image (the Dockerfile's self-check failed): "
+                          "${explanation}")
+    endif()
     message(FATAL_ERROR "${fn}: '${kind}' could not build image '${key}' from ${context}/Dockerfile "
                         "(exit status ${result}).")
   endif()
+
+  # The image runs: its executable lists exactly the manifest's tasks.
+  file(STRINGS "${context}/Dockerfile" copy_line REGEX "^COPY ")
+  if(NOT copy_line MATCHES "^COPY \\[\"[^\"]*\", \"([^\"]+)\"\\]$")
+    message(FATAL_ERROR "${fn}: cannot find where ${context}/Dockerfile installs the executable.")
+  endif()
+  set(installed "${CMAKE_MATCH_1}")
+  if(kind STREQUAL "buildah")
+    execute_process(COMMAND "${tool}" from --pull-never "${tag}"
+                    RESULT_VARIABLE result OUTPUT_VARIABLE container ERROR_VARIABLE error)
+    string(STRIP "${container}" container)
+    if(result EQUAL 0)
+      execute_process(COMMAND "${tool}" run ${FLYTE_CONTAINER_RUN_ARGS} "${container}" -- "${installed}" --list
+                      RESULT_VARIABLE result OUTPUT_VARIABLE listed ERROR_VARIABLE error)
+      execute_process(COMMAND "${tool}" rm "${container}" OUTPUT_QUIET ERROR_QUIET)
+    endif()
+  else()
+    set(pull "")
+    if(kind STREQUAL "podman")
+      set(pull --pull=never)
+    endif()
+    execute_process(COMMAND "${tool}" run --rm ${pull} --network=none ${FLYTE_CONTAINER_RUN_ARGS}
+                            "${tag}" "${installed}" --list
+                    RESULT_VARIABLE result OUTPUT_VARIABLE listed ERROR_VARIABLE error)
+  endif()
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "${fn}: image '${key}' (${tag}) was built, but ${installed} --list does not "
+                        "run in it (exit status ${result}): ${error}")
+  endif()
+  string(STRIP "${listed}" listed)
+  string(REGEX REPLACE "[\r\n]+" ";" listed "${listed}")
+  list(SORT listed)
+  list(SORT tasks)
+  if(NOT listed STREQUAL tasks)
+    message(FATAL_ERROR "${fn}: image '${key}' (${tag}) lists the tasks [${listed}], "
+                        "but the manifest gives it [${tasks}].")
+  endif()
+  message(STATUS "${fn}: image '${key}' runs: ${installed} --list gives its ${tasks_length} task(s)")
+
+  # For <name>_push: what was built, and with what.
+  file(SHA256 "${context}/Dockerfile" dockerfile_sha256)
+  file(SHA256 "${context}/${FLYTE_NAME}_${key}" executable_sha256)
+  file(WRITE "${FLYTE_STATE_DIR}/built-${key}.cmake"
+       "set(built_tool [==[${tool}]==])\nset(built_kind [==[${kind}]==])\n"
+       "set(built_tag [==[${tag}]==])\nset(built_reference [==[${reference}]==])\n"
+       "set(built_dockerfile_sha256 ${dockerfile_sha256})\nset(built_executable_sha256 ${executable_sha256})\n")
 endforeach()

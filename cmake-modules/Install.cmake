@@ -25,5 +25,7 @@ install(FILES
   ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasks.cmake
   ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksCodegen.cmake
   ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksImages.cmake
+  ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksPush.cmake
+  ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksContainerTool.cmake
   ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksKeys.cmake
   DESTINATION ${FLYTE_TASKS_PACKAGE_DIR})

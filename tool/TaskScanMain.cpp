@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "taskscan/Emitters.h"
+#include "taskscan/ImageLock.h"
 #include "taskscan/Escaping.h"
 #include "taskscan/ImageConfig.h"
 #include "taskscan/OutputWriter.h"
@@ -362,6 +363,7 @@ int run(int Argc, const char **Argv) {
     llvm::sys::fs::make_absolute(Dir);
     llvm::sys::path::remove_dots(Dir, true);
     DiagnosticList OutputDiags;
+    applyImageLock(Model, Dir, OutputDiags); // pushed digests (<name>_push)
     std::vector<GeneratedFile> Files = generateAll(Model, Dir);
     if (Check) {
       // --check --output-dir: are the checked-in generated files current?

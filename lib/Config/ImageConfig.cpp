@@ -41,6 +41,13 @@ std::string ImageConfig::baseImageFor(llvm::StringRef Key) const {
   return It == BaseImages.end() ? "debian:bookworm-slim" : It->second;
 }
 
+std::string ImageConfig::linkFor(llvm::StringRef Key) const {
+  auto It = Link.find(Key.str());
+  if (It == Link.end())
+    It = Link.find("default");
+  return It == Link.end() ? "dynamic" : It->second;
+}
+
 namespace {
 
 constexpr const char *ConfigCheck = "task-scan-config";
@@ -54,6 +61,18 @@ constexpr size_t MaxConfigBytes = 1 << 20;
 /// tree is walked without recursion, see YamlConfigReader::drain.)
 constexpr unsigned MaxFlowNesting = 256;
 
+
+/// The link modes of `build.link` (see ImageConfig::Link).
+constexpr llvm::StringLiteral LinkModes[] = {"dynamic", "static-runtime", "static"};
+
+bool isLinkMode(llvm::StringRef Mode) { return llvm::is_contained(LinkModes, Mode); }
+
+std::string linkModeProblem(llvm::StringRef Key, llvm::StringRef Mode) {
+  return fmt::format("the link mode of '{}' is '{}'; expected 'dynamic', "
+                     "'static-runtime' (-static-libstdc++ -static-libgcc) or "
+                     "'static' (-static)",
+                     printable(Key), printable(Mode));
+}
 
 bool isImageName(llvm::StringRef Name) {
   return !Name.empty() && llvm::all_of(Name, [](char C) {
@@ -591,6 +610,8 @@ private:
           if (Key == "base_images") {
             readBaseImages(mappingOrNull(Value, "'build.base_images'", KeyAt),
                            KeyAt);
+          } else if (Key == "link") {
+            readLink(mappingOrNull(Value, "'build.link'", KeyAt), KeyAt);
           } else if (Key == "install_dir") {
             auto Dir = stringOf(Value, "'build.install_dir'", KeyAt);
             if (!Dir)
@@ -603,13 +624,33 @@ private:
             Diagnostic &D = Found.error(
                 ConfigCheck, KeyAt,
                 fmt::format("unknown key '{}' in 'build'; expected "
-                            "'base_images' or 'install_dir'",
+                            "'base_images', 'install_dir' or 'link'",
                             printable(Key)));
-            std::string Hint = nearest(Key, {"base_images", "install_dir"});
+            std::string Hint = nearest(Key, {"base_images", "install_dir", "link"});
             if (!Hint.empty())
               D.Notes.push_back({KeyAt, Hint});
             drain(Value);
           }
+        });
+  }
+
+  void readLink(llvm::yaml::MappingNode *M, const SourcePosition &At) {
+    if (!M)
+      return;
+    forEachEntry(
+        M, "'build.link'", "image key", At, /*AllKeys=*/true,
+        [](llvm::StringRef) { return true; },
+        [&](llvm::StringRef Key, const SourcePosition &KeyAt,
+            llvm::yaml::Node *Value) {
+          bool KeyOk = checkImageName(Key, KeyAt, "image key", Found);
+          auto Mode = stringOf(
+              Value, fmt::format("the link mode of '{}'", printable(Key)), KeyAt);
+          if (!KeyOk || !Mode)
+            return;
+          if (!isLinkMode(*Mode))
+            Found.error(ConfigCheck, at(Value, KeyAt), linkModeProblem(Key, *Mode));
+          else
+            Config.Link[Key.str()] = *Mode;
         });
   }
 
@@ -793,10 +834,20 @@ private:
         Config.BaseImages[Key.str()] = Value.str();
       return;
     }
+    if (Key.consume_front("link.")) {
+      if (!checkImageName(Key, NameAt, "image key", Diags) ||
+          !nonEmpty(Value, NameAt, fmt::format("the link mode of '{}'", Key.str())))
+        return;
+      if (!isLinkMode(Value))
+        Diags.error(ConfigCheck, ValueAt, linkModeProblem(Key, Value));
+      else
+        Config.Link[Key.str()] = Value.str();
+      return;
+    }
     Diagnostic &D = Diags.error(
         ConfigCheck, NameAt,
-        fmt::format("unknown option '{}' in [build]; expected 'install_dir' "
-                    "or 'base_image.<image key>'",
+        fmt::format("unknown option '{}' in [build]; expected 'install_dir', "
+                    "'base_image.<image key>' or 'link.<image key>'",
                     printable(Name)));
     std::string Hint = nearest(Name, {"install_dir"});
     if (!Hint.empty())
@@ -924,7 +975,7 @@ bool applyCommandLineImages(const std::vector<std::string> &Options,
 
 void applyEnvironmentDefault(std::optional<std::string> EnvValue,
                              ImageConfig &Config) {
-  if (Config.defaultImage() || !EnvValue || EnvValue->empty())
+  if (!EnvValue || EnvValue->empty())
     return;
   Config.Images["default"] =
       ConfiguredImage{std::move(*EnvValue), {"FLYTE_INTERNAL_IMAGE", 0, 0}};

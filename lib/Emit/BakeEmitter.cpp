@@ -3,8 +3,10 @@
 // One `docker buildx bake` target per image, all in the group `default` so
 // that a bare `docker buildx bake` builds every image: the context is the
 // image's folder (relative to the output directory, where bake runs), the
-// Dockerfile the one generated there, and the tag the resolved reference
-// that the Flyte tasks name. Keys are valid bake target names
+// Dockerfile the one generated there, and the tag the image's build tag:
+// the resolved reference the Flyte tasks name, except that a reference
+// pinned by digest is built as `repo:tag` (or `repo:task-scan-<hex>`), since
+// buildx refuses a digest in a tag (see buildTagFor). Keys are valid bake target names
 // ([a-z0-9_-]); a target named `default` inside the group `default` is
 // resolved as that target by buildx. Strings are made valid UTF-8 and
 // escaped by llvm::json.
@@ -36,7 +38,7 @@ std::string emitBakeFile(const ProjectModel &Model) {
           J.attribute("context", llvm::json::fixUTF8("images/" + Image.Key));
           J.attribute("dockerfile", "Dockerfile");
           J.attributeArray("tags", [&] {
-            J.value(llvm::json::fixUTF8(Image.Reference));
+            J.value(llvm::json::fixUTF8(Image.BuildTag));
           });
         });
     });

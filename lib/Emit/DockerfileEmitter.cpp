@@ -11,8 +11,17 @@
 // which replaces both, and the base image's own ENTRYPOINT (a GPU image's
 // setup script, say) keeps working in front of it.
 //
-// The fragment is the COPY alone, for users who write their own Dockerfile:
-// they stage the executable at the root of their build context.
+// After the COPY a RUN step (exec form: no shell needed in the base) runs
+// the executable's self-check, `<exe> --check-tasks <its tasks>`, inside the
+// base: an executable that cannot start there (a base whose C library or C++
+// runtime is older than the build machine's: "version `GLIBC_2.34' not
+// found"; a base without the dynamic loader: "no such file or directory")
+// or that holds other tasks fails the image build, whichever tool builds it
+// (docker, podman, buildah, `docker buildx bake`), instead of the pod
+// failing when Flyte starts it. The comment above the step says what to do.
+//
+// The fragment is the COPY and the RUN step, for users who write their own
+// Dockerfile: they stage the executable at the root of their build context.
 //
 // Every value goes through dockerfileWord/dockerfileQuotedWord, and the
 // arguments of COPY use the JSON form, so that no name or reference can
@@ -36,13 +45,25 @@ std::string installedPath(const ProjectModel &Model, const ModelImage &Image) {
                                  : Model.InstallDir + "/" + Image.Executable;
 }
 
+/// The self-check step. RUN is not among the instructions whose arguments
+/// Docker (and buildah's imagebuilder) put through variable substitution,
+/// and its exec form reaches no shell: each word is a plain JSON string,
+/// passed to the executable as it is.
+std::string selfCheckStep(const ProjectModel &Model, const ModelImage &Image) {
+  std::string Out = "RUN [" + jsonStringLiteral(installedPath(Model, Image)) +
+                    ", \"--check-tasks\"";
+  for (const std::string &Task : Image.TaskNames)
+    Out += ", " + jsonStringLiteral(Task);
+  return Out + "]\n";
+}
+
 } // namespace
 
 std::string emitDockerfileFragment(const ProjectModel &Model,
                                    const ModelImage &Image) {
-  return fmt::format("COPY {}\n",
-                     dockerfileJsonForm({Image.Executable,
-                                         installedPath(Model, Image)}));
+  return fmt::format("COPY {}\n{}",
+                     dockerfileJsonForm({Image.Executable, installedPath(Model, Image)}),
+                     selfCheckStep(Model, Image));
 }
 
 std::string emitDockerfile(const ProjectModel &Model, const ModelImage &Image) {
@@ -56,6 +77,10 @@ std::string emitDockerfile(const ProjectModel &Model, const ModelImage &Image) {
       "#   {} run <task> --inputs /var/inputs --outputs /var/outputs\n",
       commentText(Image.Key), commentText(Image.Reference),
       commentText(Image.Executable), commentText(Exe));
+  if (!Image.BuildTag.empty() && Image.BuildTag != Image.Reference)
+    Out += fmt::format("# Pinned by digest in the configuration (built elsewhere); a local\n"
+                       "# build of this file is tagged {}.\n",
+                       commentText(Image.BuildTag));
   Out += fmt::format("FROM {}\n", dockerfileWord(Image.BaseImage));
   const std::pair<const char *, std::string> Labels[] = {
       {"org.opencontainers.image.title", Image.Executable},
@@ -71,7 +96,16 @@ std::string emitDockerfile(const ProjectModel &Model, const ModelImage &Image) {
     Out += fmt::format("{}{}={}", I ? " \\\n      " : " ", Labels[I].first,
                        dockerfileQuotedWord(Labels[I].second));
   Out += "\n";
-  Out += emitDockerfileFragment(Model, Image);
+  Out += fmt::format("COPY {}\n", dockerfileJsonForm({Image.Executable, Exe}));
+  Out += fmt::format(
+      "# Self-check: the executable starts on this base and holds this image's tasks.\n"
+      "# \"version `GLIBC_2.34' not found\" (or GLIBCXX_...) here: the base's C library\n"
+      "# or C++ runtime is older than the build machine's; \"no such file or\n"
+      "# directory\": the base has no dynamic loader. Remedy: link this image's\n"
+      "# executable static, task-scan config `build: link: {{{}: static}}` (or\n"
+      "# static-runtime when only GLIBCXX_ versions are missing), see the README.\n",
+      commentText(Image.Key));
+  Out += selfCheckStep(Model, Image);
   return Out;
 }
 

@@ -44,8 +44,14 @@ std::string emitManifest(const ProjectModel &Model) {
         J.object([&] {
           J.attribute("key", Image.Key);
           J.attribute("reference", Image.Reference);
+          // What it is built as (never a digest), how its executable is
+          // linked, and the pushed digest its tasks run (null: the tag).
+          J.attribute("build_tag", Image.BuildTag);
+          J.attribute("pinned", Image.Pinned.empty() ? llvm::json::Value(nullptr)
+                                                     : llvm::json::Value(Image.Pinned));
           J.attribute("executable", Image.Executable);
           J.attribute("base_image", Image.BaseImage);
+          J.attribute("link", Image.Link);
           J.attributeArray("tasks", [&] {
             for (const std::string &Name : Image.TaskNames)
               J.value(Name);

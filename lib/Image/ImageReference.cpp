@@ -268,4 +268,23 @@ std::optional<std::string> validateImageReference(llvm::StringRef Text) {
   return std::nullopt;
 }
 
+std::string buildTagFor(llvm::StringRef Reference) {
+  ImageReference R = ImageReference::split(Reference);
+  if (R.Digest.empty())
+    return Reference.str();
+  // fqn is `repo:tag` when both were given.
+  if (!ImageReference::split(R.Fqn).Tag.empty())
+    return R.Fqn;
+  llvm::StringRef Hex = llvm::StringRef(R.Digest).split(':').second;
+  return R.Fqn + ":task-scan-" + Hex.take_front(12).str();
+}
+
+std::optional<std::string> validateBuildTag(llvm::StringRef Tag) {
+  if (auto Problem = validateImageReference(Tag))
+    return Problem;
+  if (Tag.contains('@'))
+    return std::string("a build tag cannot hold a digest");
+  return std::nullopt;
+}
+
 } // namespace taskscan

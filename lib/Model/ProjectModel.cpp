@@ -1,6 +1,7 @@
 //===- ProjectModel.cpp - Scanned tasks + config -> one model -------------===//
 #include "taskscan/ProjectModel.h"
 
+#include "taskscan/ImageReference.h"
 #include "taskscan/TemplateResolver.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -165,9 +166,12 @@ ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
   }
   for (auto &[Key, Image] : Images) {
     auto ConfiguredIt = ConfiguredKeyOf.find(Image.Reference);
-    Image.BaseImage = Config.baseImageFor(
-        ConfiguredIt != ConfiguredKeyOf.end() ? llvm::StringRef(ConfiguredIt->second)
-                                              : llvm::StringRef(Key));
+    llvm::StringRef ConfigKey = ConfiguredIt != ConfiguredKeyOf.end()
+                                    ? llvm::StringRef(ConfiguredIt->second)
+                                    : llvm::StringRef(Key);
+    Image.BaseImage = Config.baseImageFor(ConfigKey);
+    Image.Link = Config.linkFor(ConfigKey);
+    Image.BuildTag = buildTagFor(Image.Reference);
     Image.Executable = Model.ProjectName + "_" + Key;
     Model.Images.push_back(std::move(Image));
   }

@@ -48,6 +48,9 @@ expect_error(missing-source
 expect_error(bad-name
   "add_flyte_tasks(9demo SOURCES tasks.cpp CONFIG flyte.yaml)"
   "the name '9demo' prefixes the executables and must start with a letter")
+expect_error(bad-link-mode
+  "add_flyte_tasks(demo SOURCES tasks.cpp CONFIG flyte.yaml LINK_MODES default=fully-static)"
+  "add_flyte_tasks\\(demo\\): LINK_MODES takes <image key>=dynamic, static-runtime or static, not 'default=fully-static'\\.")
 # task-scan's own diagnostics, compiler-style, reach the CMake error.
 expect_error(scan-error
   "add_flyte_tasks(demo SOURCES bad.cpp CONFIG flyte.yaml)"

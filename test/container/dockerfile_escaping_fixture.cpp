@@ -63,6 +63,7 @@ int main(int Argc, char **Argv) {
   ModelImage Image;
   Image.Key = "k\"ey\nRUN touch /pwned";
   Image.Reference = "localhost/escaping:1";
+  Image.BuildTag = Image.Reference;
   Image.BaseImage = Argv[2];
   Image.Executable = "exe \"$HOME\" ${PATH} `id` 'q' $(id)";
   Image.TaskNames = {"\"; RUN touch /pwned; echo \"", "$(touch /pwned)\nRUN touch /pwned",
@@ -87,8 +88,13 @@ int main(int Argc, char **Argv) {
       {"org.flyte.tasks", asWritten(llvm::join(Image.TaskNames, ","))},
       {"org.flyte.executable", asWritten(Exe)},
   };
+  // The self-check step (RUN, exec form) passes its words as they are.
+  llvm::json::Array CheckArgs{"--check-tasks"};
+  for (const std::string &Task : Image.TaskNames)
+    CheckArgs.push_back(Task);
   llvm::json::Object ExpectedJson{{"labels", std::move(Labels)},
-                                  {"installed", asWritten(Exe)}};
+                                  {"installed", asWritten(Exe)},
+                                  {"check_args", std::move(CheckArgs)}};
   std::string ExpectedText;
   llvm::raw_string_ostream(ExpectedText) << llvm::json::Value(std::move(ExpectedJson));
 

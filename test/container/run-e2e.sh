@@ -220,6 +220,10 @@ grep -q "boom 7" "$WORK/files.fail/outputs/_ERROR" || fail "files.fail: _ERROR d
 
 step "a Dockerfile from hostile strings reads back exactly"
 "$FIXTURE" "$WORK/escaping" "$BASE"
+# The self-check step runs the staged "executable": one that records the
+# words it was given.
+staged=$(find "$WORK/escaping" -maxdepth 1 -type f -name 'exe *')
+"$CXX" -O1 -static "$HERE/record_args.cpp" -o "$staged"
 build_image "$PREFIX:escaping" "$WORK/escaping" "$WORK/escaping/Dockerfile"
 buildah inspect "$PREFIX:escaping" > "$WORK/escaping-inspect.json"
 python3 "$HERE/check_escaping_image.py" "$WORK/escaping/expected.json" "$WORK/escaping-inspect.json"
@@ -228,5 +232,10 @@ run_in "$PREFIX:escaping" "$WORK/empty" "$WORK/empty" /bin/busybox test -f "$ins
   fail "the executable is not at $installed"
 run_in "$PREFIX:escaping" "$WORK/empty" "$WORK/empty" /bin/busybox test ! -e /pwned ||
   fail "an injected instruction ran: /pwned exists"
+run_in "$PREFIX:escaping" "$WORK/empty" "$WORK/empty" /bin/busybox cat /check-args.json > "$WORK/check-args.json" ||
+  fail "the self-check step did not run the executable"
+python3 -c 'import json, sys
+got, want = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))["check_args"]
+sys.exit(0 if got == want else f"the self-check got {got!r}, expected {want!r}")' "$WORK/check-args.json" "$WORK/escaping/expected.json"
 
 echo "PASS: container end-to-end"

@@ -26,3 +26,5 @@ config.substitutions.append(("%inputs", os.path.join(os.path.dirname(__file__), 
 config.substitutions.append(("%exit-status", "sh " + os.path.join(os.path.dirname(__file__), "Inputs", "exit-status.sh")))
 config.substitutions.append(("%{task-scan-bin}", os.path.join(config.task_scan_tools_dir, "task-scan")))  # no --no-cache: the cache and prefilter tests
 config.substitutions.append(("%python", sys.executable))
+# The Dockerfile emitter fed hostile strings directly (test/container).
+config.substitutions.append(("%dockerfile-escaping", os.path.join(config.task_scan_obj_root, "test", "container", "taskscan-dockerfile-escaping")))

@@ -287,8 +287,13 @@ INSTANTIATE_TEST_SUITE_P(
                         "'build.install_dir' must be a string"},
         ConfigErrorCase{"build:\n  base_image: x\n", ConfigCheck, 2, 3,
                         "unknown key 'base_image' in 'build'; expected "
-                        "'base_images' or 'install_dir'",
+                        "'base_images', 'install_dir' or 'link'",
                         2, 3, "did you mean 'base_images'?"},
+        ConfigErrorCase{"build:\n  link:\n    old: statically\n", ConfigCheck, 3,
+                        10, "the link mode of 'old' is 'statically'; expected "
+                        "'dynamic', 'static-runtime'"},
+        ConfigErrorCase{"build:\n  link: static\n", ConfigCheck, 2, 9,
+                        "'build.link' must be a mapping"},
         ConfigErrorCase{"build:\n  base_images: [a]\n", ConfigCheck, 2, 16,
                         "'build.base_images' must be a mapping"},
         ConfigErrorCase{"build:\n  base_images:\n    gpu: 'bad ref'\n",
@@ -690,6 +695,23 @@ TEST(BaseImageTest, OwnEntryThenDefaultThenDebian) {
   Config.BaseImages["gpu"] = "nvidia/cuda:12";
   EXPECT_EQ(Config.baseImageFor("gpu"), "nvidia/cuda:12");
   EXPECT_EQ(Config.InstallDir, "/usr/local/bin");
+}
+
+TEST(LinkModeTest, OwnEntryThenDefaultThenDynamic) {
+  Parsed P = parse("build:\n  link:\n    old: static\n    ubuntu20: static-runtime\n");
+  ASSERT_TRUE(P.Ok) << render(P.Diags);
+  EXPECT_EQ(P.Config.linkFor("old"), "static");
+  EXPECT_EQ(P.Config.linkFor("ubuntu20"), "static-runtime");
+  EXPECT_EQ(P.Config.linkFor("gpu"), "dynamic");
+  P = parse("build:\n  link:\n    default: static\n    gpu: dynamic\n");
+  ASSERT_TRUE(P.Ok) << render(P.Diags);
+  EXPECT_EQ(P.Config.linkFor("spark"), "static");
+  EXPECT_EQ(P.Config.linkFor("gpu"), "dynamic");
+  P = parse("[images]\ndefault = a:1\n[build]\nlink.old = static\n", "flytekit.config");
+  ASSERT_TRUE(P.Ok) << render(P.Diags);
+  EXPECT_EQ(P.Config.linkFor("old"), "static");
+  P = parse("[images]\ndefault = a:1\n[build]\nlink.old = fully\n", "flytekit.config");
+  EXPECT_FALSE(P.Ok);
 }
 
 } // namespace

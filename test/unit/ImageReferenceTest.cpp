@@ -163,4 +163,22 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"a@b@c", "more than one '@'"},
         InvalidCase{"repo:tag:tag2", "invalid"}));
 
+// A tag never holds a digest: `docker build -t x@sha256:..` fails (rc 125
+// with podman) and buildx refuses one in docker-bake.json.
+TEST(BuildTagTest, DigestNeverReachesTheTag) {
+  EXPECT_EQ(buildTagFor("ghcr.io/acme/spark:3.5"), "ghcr.io/acme/spark:3.5");
+  EXPECT_EQ(buildTagFor("localhost:5000/x"), "localhost:5000/x");
+  EXPECT_EQ(buildTagFor("ghcr.io/acme/spark:3.5@sha256:" + Sha256), "ghcr.io/acme/spark:3.5");
+  EXPECT_EQ(buildTagFor("ghcr.io/acme/spark@sha256:" + Sha256),
+            "ghcr.io/acme/spark:task-scan-" + Sha256.substr(0, 12));
+  EXPECT_EQ(buildTagFor("localhost:5000/x@sha256:" + Sha256),
+            "localhost:5000/x:task-scan-" + Sha256.substr(0, 12));
+  for (const std::string &Ref :
+       {"ghcr.io/acme/spark@sha256:" + Sha256, "ghcr.io/acme/spark:3.5@sha256:" + Sha256,
+        "localhost:5000/x@sha256:" + Sha256, std::string("a/b:c")})
+    EXPECT_EQ(validateBuildTag(buildTagFor(Ref)), std::nullopt) << Ref;
+  EXPECT_NE(validateBuildTag("ghcr.io/acme/spark@sha256:" + Sha256), std::nullopt);
+  EXPECT_NE(validateBuildTag("Upper/Case:1"), std::nullopt);
+}
+
 } // namespace

@@ -32,18 +32,24 @@ struct ImageConfig {
   std::map<std::string, std::string> BaseImages;
   /// `build.install_dir`: where the task executable goes inside the image.
   std::string InstallDir = "/usr/local/bin";
+  /// `build.link`: how each image's executable is linked, by image key
+  /// ('default' as fallback): "dynamic" (the default), "static-runtime"
+  /// (`-static-libstdc++ -static-libgcc`) or "static" (`-static`).
+  std::map<std::string, std::string> Link;
 
   const ConfiguredImage *find(llvm::StringRef Name) const;
   const ConfiguredImage *defaultImage() const { return find("default"); }
   /// Base image for the Dockerfile of image \p Key: its own entry, else
   /// "default", else debian:bookworm-slim.
   std::string baseImageFor(llvm::StringRef Key) const;
+  /// Link mode of image \p Key: its own entry, else "default", else "dynamic".
+  std::string linkFor(llvm::StringRef Key) const;
 };
 
 /// Reads a flytekit image config file: YAML with a top-level `images:`
 /// mapping (other top-level keys ignored, `build:` read), or the legacy INI
 /// form with an `[images]` section (and an optional `[build]` section with
-/// `install_dir` and `base_image.<key> = ref`). The form is chosen by content:
+/// `install_dir`, `base_image.<key> = ref` and `link.<key> = mode`). The form is chosen by content:
 /// a first significant line starting with '[' is INI. Errors (unreadable file,
 /// malformed YAML/INI, a name given twice, a value that is not a string,
 /// invalid image names (must match [a-zA-Z0-9_-]+), invalid references,
@@ -63,8 +69,12 @@ bool parseImageConfig(llvm::StringRef Text, llvm::StringRef Path,
 bool applyCommandLineImages(const std::vector<std::string> &Options,
                             ImageConfig &Config, DiagnosticList &Diags);
 
-/// When no default image is configured, takes FLYTE_INTERNAL_IMAGE (if set
-/// and non-empty) as the default. \p EnvValue is the variable's value.
+/// Takes FLYTE_INTERNAL_IMAGE (if set and non-empty) as the default image,
+/// over the config file's images.default; \p EnvValue is the variable's
+/// value. Call it before applyCommandLineImages, whose --image comes first:
+/// the order of flytekit's CLI (--image, then FLYTE_INTERNAL_IMAGE), which
+/// then falls back to its own Python image where task-scan takes
+/// images.default.
 void applyEnvironmentDefault(std::optional<std::string> EnvValue,
                              ImageConfig &Config);
 

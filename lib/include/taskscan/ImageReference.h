@@ -36,6 +36,20 @@ struct ImageReference {
 /// when invalid, std::nullopt when valid.
 std::optional<std::string> validateImageReference(llvm::StringRef Text);
 
+/// The tag an image is built under (`docker build -t`, docker-bake.json's
+/// `tags`), from the reference its tasks name. A tag never holds a digest
+/// (`docker build -t x@sha256:..` and buildx both refuse one): a reference
+/// pinned by digest names an image built elsewhere, and task-scan's own build
+/// of that image's Dockerfile is tagged `repo:tag` when the reference has a
+/// tag (`repo:tag@sha256:..`), else `repo:task-scan-<first 12 hex digits>`.
+/// A reference without a digest is its own build tag.
+std::string buildTagFor(llvm::StringRef Reference);
+
+/// Checks \p Tag against the rules buildx and `docker build -t` apply to a
+/// tag: a valid reference (validateImageReference) without a digest. Returns
+/// a one-sentence reason when invalid.
+std::optional<std::string> validateBuildTag(llvm::StringRef Tag);
+
 } // namespace taskscan
 
 #endif

@@ -26,8 +26,14 @@ struct ModelTask {
 
 struct ModelImage {
   std::string Key;        ///< [a-z0-9_-]+, unique, stable.
-  std::string Reference;  ///< What Flyte pulls.
+  std::string Reference;  ///< What the tasks name (resolved as flytekit does).
+  std::string BuildTag;   ///< What it is built as: never a digest (buildTagFor).
+  /// `repo@sha256:..` the registry stored when this very content was pushed
+  /// (from the image lock, see ImageLock.h); the tasks then run it. Empty
+  /// when unpushed or changed since.
+  std::string Pinned;
   std::string BaseImage;  ///< FROM of its Dockerfile.
+  std::string Link;       ///< build.link: dynamic, static-runtime or static.
   std::string Executable; ///< `<project>_<key>`.
   std::vector<std::string> TaskNames; ///< Sorted.
 };

@@ -774,6 +774,8 @@ inline void printUsage(std::ostream& out, const std::string& program, const Task
       << "      give --empty INPUT for an empty list.\n"
       << "      Outputs are printed as NAME=VALUE, a list as NAME/0=VALUE, NAME/1=VALUE, ...\n"
       << "  --list    Print the task names, one per line.\n"
+      << "  --check-tasks NAME...\n"
+      << "            Exit 0 when the tasks are exactly NAME... (an image build's self-check).\n"
       << "  --help    Print this help.\n"
       << "\n"
       << "Exit status: 0 success, 1 the task failed, 2 usage error.\n"
@@ -934,8 +936,31 @@ class TaskRunner {
   }
 };
 
+/// `--check-tasks NAME...`: the self-check each generated Dockerfile runs while the image is
+/// built (exec form, no shell): that the executable starts on the image's base at all (else the
+/// loader's message fails the build) and holds exactly the image's tasks. Exit 1 on a mismatch.
+inline int checkTasks(int argc, char** argv, const Task* tasks, std::size_t count) {
+  std::vector<std::string> expected(argv + 2, argv + argc), actual;
+  for (std::size_t i = 0; i < count; ++i) actual.emplace_back(tasks[i].name);
+  std::sort(expected.begin(), expected.end());
+  std::sort(actual.begin(), actual.end());
+  if (expected == actual) {
+    std::cout << programName(argc, argv) << ": starts here and holds its " << count << " task(s)\n";
+    return 0;
+  }
+  auto join = [](const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+    return "[" + out + "]";
+  };
+  std::cerr << programName(argc, argv) << ": holds the tasks " << join(actual) << " but the image expects "
+            << join(expected) << ": it was not built from this image's entrypoint (build it again and stage it)\n";
+  return 1;
+}
+
 inline int runMain(int argc, char** argv, const Task* tasks, std::size_t count) {
   std::string program = programName(argc, argv);
+  if (argc >= 2 && std::string_view(argv[1]) == "--check-tasks") return checkTasks(argc, argv, tasks, count);
   try {
     CommandLine line = parseCommandLine(argc, argv, tasks, count);
     switch (line.command) {

@@ -5,9 +5,10 @@ does and fails (exit 1, one line per problem) when any of them could run
 something it should not:
 
 - Dockerfile, Dockerfile.fragment: after joining continuation lines, only
-  FROM, LABEL and COPY instructions (case-insensitive, as Docker reads
+  FROM, LABEL, COPY and RUN instructions (case-insensitive, as Docker reads
   them); every word reads back without a `$` expansion (Docker's word
-  processing, the default escape character); COPY in the JSON form.
+  processing, the default escape character); COPY in the JSON form; RUN
+  only in the exec (JSON) form as the executable's `--check-tasks`.
 - flyte_tasks.py: compiles, and its AST holds only imports of flytekit,
   datetime and typing, assignments of ContainerTask(...) calls whose
   arguments are literals or calls of kwtypes, Resources, TaskMetadata,
@@ -120,17 +121,22 @@ def check_dockerfile(path):
     for ins in instructions:
         keyword, _, rest = ins.partition(" ")
         keyword = keyword.upper()
-        if keyword not in ("FROM", "LABEL", "COPY"):
+        if keyword not in ("FROM", "LABEL", "COPY", "RUN"):
             problem(path, f"unexpected instruction: {ins!r}")
             continue
-        if keyword == "COPY":
+        if keyword in ("COPY", "RUN"):
+            # RUN: the self-check, exec form only (no shell ever reads it).
             if not rest.startswith("["):
-                problem(path, f"COPY not in the JSON form: {ins!r}")
+                problem(path, f"{keyword} not in the JSON form: {ins!r}")
                 continue
             try:
                 args = json.loads(rest)
             except ValueError as e:
-                problem(path, f"COPY arguments are not JSON ({e}): {ins!r}")
+                problem(path, f"{keyword} arguments are not JSON ({e}): {ins!r}")
+                continue
+            if keyword == "RUN":
+                if not (isinstance(args, list) and len(args) >= 2 and args[1] == "--check-tasks"):
+                    problem(path, f"RUN is not the executable's --check-tasks: {ins!r}")
                 continue
             if not (isinstance(args, list) and len(args) == 2):
                 problem(path, f"COPY takes a source and a destination: {ins!r}")
