@@ -104,11 +104,13 @@ std::string emitEntrypoint(const ProjectModel &Model, const ModelImage &Image,
   Out += "const flyte::runtime::Task kTasks[] = {\n";
   for (size_t I = 0; I < Tasks.size(); ++I) {
     const ScannedTask &S = Tasks[I]->Source;
-    std::vector<std::string> Names;
+    std::vector<std::string> Names, OutputNames;
     for (const TaskValue &In : S.Inputs)
       Names.push_back(cppStringLiteral(In.Name));
-    Out += fmt::format("    {{{}, {{{}}}, &run_{}}},\n", cppStringLiteral(S.Name),
-                       fmt::join(Names, ", "), I);
+    for (const TaskValue &Output : S.Outputs)
+      OutputNames.push_back(cppStringLiteral(Output.Name));
+    Out += fmt::format("    {{{}, {{{}}}, {{{}}}, &run_{}}},\n", cppStringLiteral(S.Name),
+                       fmt::join(Names, ", "), fmt::join(OutputNames, ", "), I);
   }
   Out += "};\n\n} // namespace\n\n"
          "int main(int argc, char **argv) {\n"

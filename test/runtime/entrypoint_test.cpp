@@ -124,12 +124,22 @@ class EntrypointTest : public ::testing::Test {
   std::string error() { return readFile(outputs_ / "_ERROR"); }
   Strings outputFiles() { return listTree(outputs_); }
 
-  /// The task failed with exactly `message` in _ERROR and on stderr, and wrote nothing else.
+  /// A task with outputs failed with exactly `message` in _ERROR and on stderr, wrote nothing
+  /// else, and exited 0: CoPilot's uploader turns _ERROR into the task's user error, while a
+  /// non-zero exit would make Flyte see a system error (runtime.hpp, top comment).
   void expectFailure(const Result& result, const std::string& message) {
-    EXPECT_EQ(result.status, 1) << result.err;
+    EXPECT_EQ(result.status, 0) << result.err;
     EXPECT_EQ(error(), message + "\n");
     EXPECT_EQ(result.err, message + "\n");
     EXPECT_EQ(outputFiles(), Strings{"_ERROR"});
+  }
+
+  /// A task without outputs failed: `message` on stderr, exit status 1 (all Flyte sees without
+  /// an uploader), and no outputs folder created.
+  void expectFailureWithoutOutputs(const Result& result, const std::string& message) {
+    EXPECT_EQ(result.status, 1) << result.err;
+    EXPECT_EQ(result.err, message + "\n");
+    EXPECT_FALSE(fs::exists(outputs_));
   }
 
   /// A usage error: exit status 2, `message` on stderr, and no trace in the outputs folder.
@@ -276,9 +286,9 @@ const EchoCase kEchoCases[] = {
     {"echo.int", "\t 42 \r\n", "42"},
     {"echo.uint", "4294967295", "4294967295"},
     {"echo.long", "-9223372036854775808", "-9223372036854775808"},
-    {"echo.ulong", "18446744073709551615", "18446744073709551615"},
+    {"echo.ulong", "9223372036854775807", "9223372036854775807"},  // the largest a Flyte int holds
     {"echo.llong", "9223372036854775807", "9223372036854775807"},
-    {"echo.ullong", "18446744073709551615", "18446744073709551615"},
+    {"echo.ullong", "9223372036854775807", "9223372036854775807"},
     {"echo.int16", "-32768", "-32768"},
     {"echo.uint32", "4294967295", "4294967295"},
     {"echo.int64", "-9223372036854775808", "-9223372036854775808"},
@@ -292,9 +302,17 @@ const EchoCase kEchoCases[] = {
     {"echo.double", "5e-324", "5e-324"},
     {"echo.double", "+.5", "0.5"},
     {"echo.double", "  -3.25\n", "-3.25"},
-    {"echo.double", "inf", "inf"},
-    {"echo.double", "-inf", "-inf"},
-    {"echo.double", "nan", "nan"},
+    // Non-finite values are written as Go's strconv.ParseFloat reads them (CoPilot): never "-nan".
+    {"echo.double", "inf", "+Inf"},
+    {"echo.double", "-inf", "-Inf"},
+    {"echo.double", "nan", "NaN"},
+    {"echo.double", "-nan", "NaN"},  // the sign bit of a NaN is not written
+    {"echo.double", "NaN", "NaN"},   // what CoPilot writes for a NaN input (Go's FormatFloat)
+    {"echo.double", "+Inf", "+Inf"},
+    {"echo.double", "-Inf", "-Inf"},
+    {"echo.float", "-nan", "NaN"},
+    {"echo.float", "+Inf", "+Inf"},
+    {"echo.float", "-Inf", "-Inf"},
     {"echo.double", "7", "7"},
     {"echo.string", "hello", "hello"},
     {"echo.string", "", ""},
@@ -361,9 +379,10 @@ const ListCase kListCases[] = {
     {"echo.list.long", {"-5"}, {"-5"}},
     {"echo.list.ulong", {"5"}, {"5"}},
     {"echo.list.llong", {"-9223372036854775808"}, {"-9223372036854775808"}},
-    {"echo.list.ullong", {"18446744073709551615"}, {"18446744073709551615"}},
+    {"echo.list.ullong", {"9223372036854775807"}, {"9223372036854775807"}},
     {"echo.list.float", {"0.1", "2"}, {"0.1", "2"}},
     {"echo.list.double", {"0.1", "-1.5e-07"}, {"0.1", "-1.5e-07"}},
+    {"echo.list.double", {"NaN", "-nan", "+Inf", "-Inf"}, {"NaN", "NaN", "+Inf", "-Inf"}},
     {"echo.list.string", {"a b\n", "", "c"}, {"a b\n", "", "c"}},
     {"echo.list.double", {}, {}},  // an empty folder is an empty list
     {"echo.list.string", {}, {}},
@@ -405,12 +424,21 @@ TEST_F(EntrypointTest, PairAndTupleResultsAreNumberedOutputs) {
   EXPECT_EQ(output("o1"), "9");
 }
 
-TEST_F(EntrypointTest, VoidTaskWritesNoOutputsButCreatesTheFolder) {
+TEST_F(EntrypointTest, VoidTaskNeverCreatesTheOutputsFolder) {
+  // Flyte mounts no outputs folder for a task without outputs.
   Result result = runTask("ml.noop");
   EXPECT_EQ(result.status, 0) << result.err;
-  EXPECT_TRUE(fs::is_directory(outputs_));
-  EXPECT_EQ(outputFiles(), Strings{});
+  EXPECT_FALSE(fs::exists(outputs_));
   EXPECT_EQ(run({"run", "ml.noop"}).out, "");
+}
+
+TEST_F(EntrypointTest, VoidTaskRunsWhereNoOutputsFolderCanBeCreated) {
+  // An image that runs as a non-root user cannot create /var/outputs.
+  writeFile(root_ / "file", "");
+  outputs_ = root_ / "file" / "outputs";
+  Result result = runTask("ml.noop");
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_EQ(result.err, "");
 }
 
 TEST_F(EntrypointTest, OutputsFolderIsCreatedWithParents) {
@@ -638,11 +666,77 @@ TEST_F(EntrypointTest, FolderAsListElement) {
 
 TEST_F(EntrypointTest, ExceptionFromTheTask) {
   input("message", "first line\nsecond line\r\n");
-  expectFailure(runTask("sample.fail"), "task sample.fail: exception: first line second line  ");
+  expectFailureWithoutOutputs(runTask("sample.fail"), "task sample.fail: exception: first line second line  ");
 }
 
 TEST_F(EntrypointTest, ExceptionFromTheTaskThatIsNoStdException) {
-  expectFailure(runTask("sample.fail_unknown"), "task sample.fail_unknown: unknown exception");
+  expectFailureWithoutOutputs(runTask("sample.fail_unknown"), "task sample.fail_unknown: unknown exception");
+}
+
+TEST_F(EntrypointTest, TaskWithoutOutputsReportsIntoAnOutputsFolderThatExists) {
+  // A local runner (flyte_tasks.py's) mounts one: _ERROR there shows the reason; the exit status
+  // stays 1, since on Flyte nobody would read it.
+  fs::create_directories(outputs_);
+  input("message", "boom");
+  Result result = runTask("sample.fail");
+  EXPECT_EQ(result.status, 1);
+  EXPECT_EQ(error(), "task sample.fail: exception: boom\n");
+}
+
+TEST_F(EntrypointTest, TaskWithOutputsFailingWithoutAnOutputsFolderCreatesItForError) {
+  input("s", "x");
+  input("times", "-1");
+  outputs_ = root_ / "new" / "outputs";
+  Result result = runTask("sample.repeat");
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_EQ(error(), "task sample.repeat: exception: negative count\n");
+}
+
+struct UnreadableOutputCase {
+  std::string task;
+  std::string text;
+  std::string message;  // after "task TASK: output 'o0': "
+};
+
+void PrintTo(const UnreadableOutputCase& c, std::ostream* out) {
+  *out << c.task << " " << ::testing::PrintToString(c.text);
+}
+
+class UnreadableOutputTest : public EntrypointTest, public ::testing::WithParamInterface<UnreadableOutputCase> {};
+
+// Values C++ holds but Flyte cannot read back (CoPilot: ParseInt(s, 10, 64); a proto3 string)
+// are the task's error, in a Flyte run and in a local one.
+TEST_P(UnreadableOutputTest, IsATaskError) {
+  const UnreadableOutputCase& c = GetParam();
+  input("v", c.text);
+  std::string message = "task " + c.task + ": output 'o0': " + c.message;
+  expectFailure(runTask(c.task), message);
+  if (c.text.find('\0') != std::string::npos) return;
+  Result local = run({"run", c.task, "--arg", "v=" + c.text});
+  EXPECT_EQ(local.status, 1);
+  EXPECT_EQ(local.err, message + "\n");
+}
+
+const UnreadableOutputCase kUnreadableOutputCases[] = {
+    {"echo.ulong", "18446744073709551615",
+     "18446744073709551615 is larger than 9223372036854775807, the largest Flyte int (a signed 64-bit integer)"},
+    {"echo.ullong", "9223372036854775808",
+     "9223372036854775808 is larger than 9223372036854775807, the largest Flyte int (a signed 64-bit integer)"},
+    {"echo.string", "caf\xe9", "not valid UTF-8, which a Flyte str must be"},
+    {"echo.string", "\xc0\xaf", "not valid UTF-8, which a Flyte str must be"},          // overlong '/'
+    {"echo.string", "\xed\xa0\x80", "not valid UTF-8, which a Flyte str must be"},      // a surrogate
+    {"echo.string", "\xf4\x90\x80\x80", "not valid UTF-8, which a Flyte str must be"},  // past U+10FFFF
+    {"echo.string", "\xe2\x9c", "not valid UTF-8, which a Flyte str must be"},          // cut short
+};
+
+INSTANTIATE_TEST_SUITE_P(Types, UnreadableOutputTest, ::testing::ValuesIn(kUnreadableOutputCases),
+                         caseName<UnreadableOutputCase>);
+
+TEST_F(EntrypointTest, ValidUtf8OfEveryLengthIsWritten) {
+  input("v", "a\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf");
+  Result result = runTask("echo.string");
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_EQ(output("o0"), "a\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf");
 }
 
 TEST_F(EntrypointTest, ExceptionAfterInputsWereRead) {
@@ -697,7 +791,7 @@ TEST_F(EntrypointTest, FailureLeavesOtherFilesOfTheOutputsFolderAlone) {
   // A failed run removes only what it wrote itself.
   writeFile(outputs_ / "unrelated", "kept");
   Result result = runTask("sample.fail_unknown");
-  EXPECT_EQ(result.status, 1);
+  EXPECT_EQ(result.status, 1);  // a task without outputs
   EXPECT_EQ(error(), "task sample.fail_unknown: unknown exception\n");
   EXPECT_EQ(outputFiles(), (Strings{"_ERROR", "unrelated"}));
 }

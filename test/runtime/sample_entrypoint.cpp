@@ -108,26 +108,26 @@ void run_echo(flyte::runtime::TaskIO& io) {
 
 template <class T>
 flyte::runtime::Task echo(const char* name) {
-  return {name, {"v"}, &run_echo<T>};
+  return {name, {"v"}, {"o0"}, &run_echo<T>};
 }
 
 using Path = std::filesystem::path;
 
 const flyte::runtime::Task kTasks[] = {
-    {"ml.train", {"epochs", "xs"}, &run_0},
-    {"ml.split", {"s"}, &run_1},
-    {"ml.noop", {}, &run_2},
-    {"sample.minmax", {"xs"}, &run_3},
-    {"sample.write_text", {"text", "where"}, &run_4},
-    {"sample.write_files", {"count", "dir"}, &run_5},
-    {"sample.count_bytes", {"file"}, &run_6},
-    {"sample.ghost", {}, &run_7},
-    {"sample.repeat", {"s", "times"}, &run_8},
-    {"sample.strings_of_sizes", {"sizes"}, &run_9},
-    {"sample.small_then_big", {"size"}, &run_10},
-    {"sample.small_then_fifo", {"dir"}, &run_11},
-    {"sample.fail", {"message"}, &run_12},
-    {"sample.fail_unknown", {}, &run_13},
+    {"ml.train", {"epochs", "xs"}, {"o0"}, &run_0},
+    {"ml.split", {"s"}, {"o0", "o1"}, &run_1},
+    {"ml.noop", {}, {}, &run_2},
+    {"sample.minmax", {"xs"}, {"o0", "o1"}, &run_3},
+    {"sample.write_text", {"text", "where"}, {"o0"}, &run_4},
+    {"sample.write_files", {"count", "dir"}, {"o0"}, &run_5},
+    {"sample.count_bytes", {"file"}, {"o0"}, &run_6},
+    {"sample.ghost", {}, {"o0"}, &run_7},
+    {"sample.repeat", {"s", "times"}, {"o0"}, &run_8},
+    {"sample.strings_of_sizes", {"sizes"}, {"o0"}, &run_9},
+    {"sample.small_then_big", {"size"}, {"o0", "o1"}, &run_10},
+    {"sample.small_then_fifo", {"dir"}, {"o0", "o1"}, &run_11},
+    {"sample.fail", {"message"}, {}, &run_12},
+    {"sample.fail_unknown", {}, {}, &run_13},
     echo<bool>("echo.bool"),
     echo<short>("echo.short"),
     echo<unsigned short>("echo.ushort"),

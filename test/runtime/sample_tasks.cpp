@@ -61,6 +61,7 @@ std::int64_t count_bytes(const fs::path& file) { return static_cast<std::int64_t
 fs::path ghost() { return "/nonexistent/flyte-runtime-ghost"; }
 
 std::string repeat(const std::string& s, long times) {
+  if (times < 0) throw std::invalid_argument("negative count");
   std::string result;
   for (long i = 0; i < times; ++i) result += s;
   return result;

@@ -9,13 +9,20 @@
 //     auto a1 = io.input<std::vector<double>>("xs");
 //     io.output("o0", ::ml::train(a0, a1));
 //   }
-//   const flyte::runtime::Task kTasks[] = {{"ml.train", {"epochs", "xs"}, &run_0}};
+//   const flyte::runtime::Task kTasks[] = {{"ml.train", {"epochs", "xs"}, {"o0"}, &run_0}};
 //   int main(int argc, char** argv) { return flyte::runtime::main(argc, argv, kTasks); }
 //
 // Everything else lives here: the command line, Flyte CoPilot's raw-container data format
 // (each input a text file `<inputs>/<name>`, a list a folder `<name>/0`, `<name>/1`, ...; each
 // output written the same way; a failure reported in `<outputs>/_ERROR`), and a local mode that
 // takes inputs as `--arg name=value` and prints the outputs.
+//
+// How a failure reaches Flyte (flyteorg/flyte, flytecopilot/data/upload.go RecursiveUpload and
+// flyteplugins/go/tasks/pluginmachinery/flytek8s/pod_helper.go DemystifyFailure): for a task
+// with outputs, CoPilot's uploader waits for the task container to exit and turns `_ERROR` into
+// the task's user error with that text, so the executable writes `_ERROR` and exits 0; a non-zero
+// exit would fail the pod, which Flyte reports as a system error without the text. A task without
+// outputs has no uploader and no outputs folder: its exit status is all Flyte sees, so it exits 1.
 //
 // Only the C++17 standard library is used, so task images stay small.
 
@@ -57,10 +64,12 @@ namespace flyte::runtime {
 class TaskIO;
 
 /// One task of an executable: its Flyte name, the names of its inputs (so that a local run can
-/// reject an `--arg` no input has) and the generated function that runs it.
+/// reject an `--arg` no input has), the names of its outputs (whether a Flyte run reports a
+/// failure in `_ERROR` or by its exit status) and the generated function that runs it.
 struct Task {
   const char* name;
   std::vector<const char*> inputs;
+  std::vector<const char*> outputs;
   void (*run)(TaskIO&);
 };
 
@@ -81,8 +90,8 @@ class ValueError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// A failure the runtime reports as the task's own (exit status 1): a missing or malformed
-/// input, an output that cannot be written. The message names the input or output.
+/// A failure the runtime reports as the task's own (see TaskRunner::reportFailure): a missing or
+/// malformed input, an output that cannot be written. The message names the input or output.
 class TaskFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -310,15 +319,18 @@ T parsePrimitive(std::string_view text) {
 
 // --- Formatting output text -------------------------------------------------------------------
 
+/// Go's spelling of the values C++ spells "nan", "-nan", "inf", "-inf". CoPilot parses a float
+/// output with Go's strconv.ParseFloat, which takes "NaN", "+Inf" and "-Inf" but not "-nan" (a
+/// NaN with its sign bit set, as `0.0 * -inf` makes), so NaN is written without a sign.
 template <class Float>
 std::string formatFloat(Float value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value < 0 ? "-Inf" : "+Inf";
 #if FLYTE_RUNTIME_FLOAT_CHARCONV
   char buffer[64];  // the longest shortest-round-trip double is 24 characters
   auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, result.ptr);
 #else
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
   // The shortest "%.Ng" that reads back as the same value. Like to_chars, but %g may choose
   // the exponent form where to_chars would not ("1e+02" for 100); both read back the same.
   char buffer[64];
@@ -453,6 +465,49 @@ struct OutputValue {
   std::vector<OutputElement> elements;  // exactly one unless isList
 };
 
+/// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+/// U+10FFFF). Flyte stores a string in a protobuf `string` field, which Go's protobuf refuses
+/// to marshal unless it is valid UTF-8: CoPilot's upload of such an output would fail.
+inline bool isValidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xe ? 3 : (byte >> 3) == 0x1e ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    unsigned long codePoint = length == 1 ? byte : byte & (0x7fu >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xc0) != 0x80) return false;
+      codePoint = (codePoint << 6) | (next & 0x3f);
+    }
+    static constexpr unsigned long kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (codePoint < kSmallest[length] || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+/// Refuses a primitive output that Flyte could not read back; the checks are CoPilot's (see
+/// test/copilot/copilot.py, which names the Go source of each).
+template <class T>
+void checkFlyteCanRead(const T& value, const std::string& text) {
+  if constexpr (kIsInteger<T> && std::is_unsigned_v<T> && sizeof(T) >= sizeof(std::int64_t)) {
+    // A Flyte int is an int64: CoPilot reads it with strconv.ParseInt(text, 10, 64).
+    if (value > static_cast<T>(std::numeric_limits<std::int64_t>::max())) {
+      throw ValueError(text + " is larger than " + std::to_string(std::numeric_limits<std::int64_t>::max()) +
+                       ", the largest Flyte int (a signed 64-bit integer)");
+    }
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (!isValidUtf8(text)) throw ValueError("not valid UTF-8, which a Flyte str must be");
+  }
+  if (text.size() > kMaxPrimitiveOutputBytes) {
+    throw ValueError(std::to_string(text.size()) + " bytes, more than the " + std::to_string(kMaxPrimitiveOutputBytes) +
+                     " bytes Flyte allows for a primitive; return a std::filesystem::path for larger data");
+  }
+}
+
 template <class T>
 OutputElement encodeOutput(const T& value) {
   if constexpr (std::is_same_v<T, fs::path>) {
@@ -468,12 +523,7 @@ OutputElement encodeOutput(const T& value) {
     return {value.string(), value};
   } else {
     std::string text = formatPrimitive(value);
-    if (text.size() > kMaxPrimitiveOutputBytes) {
-      throw ValueError(std::to_string(text.size()) + " bytes, more than the " +
-                       std::to_string(kMaxPrimitiveOutputBytes) +
-                       " bytes Flyte allows for a primitive; return a std::filesystem::path for "
-                       "larger data");
-    }
+    checkFlyteCanRead(value, text);
     return {std::move(text), std::nullopt};
   }
 }
@@ -516,6 +566,9 @@ inline void stageOutput(const OutputValue& output, const fs::path& staged) {
 /// and only when all of them are complete are they renamed into place. A failure removes what
 /// was written, so Flyte finds either all outputs or none (and then `_ERROR`).
 inline void writeOutputs(const std::vector<OutputValue>& outputs, const fs::path& dir) {
+  // Flyte mounts no outputs folder for a task without outputs, and an image that runs as a
+  // non-root user could not create one: touch the folder only when there is something to write.
+  if (outputs.empty()) return;
   std::error_code error;
   fs::create_directories(dir, error);
   if (error) throw TaskFailure("cannot create the outputs directory " + quotePath(dir) + ": " + error.message());
@@ -601,6 +654,9 @@ class TaskIO {
   detail::RawInput scalarInput(std::string_view name) const;
   std::vector<detail::RawInput> listInput(std::string_view name) const;
   std::vector<std::string> argumentsNamed(std::string_view name) const;
+  bool givenEmpty(std::string_view name) const {
+    return std::find(emptyLists_.begin(), emptyLists_.end(), name) != emptyLists_.end();
+  }
 
   std::optional<std::filesystem::path> inputDir_;  // set: a Flyte run; unset: a local --arg run
   std::vector<std::pair<std::string, std::string>> arguments_;
@@ -679,7 +735,7 @@ inline std::vector<std::string> TaskIO::argumentsNamed(std::string_view name) co
 inline detail::RawInput TaskIO::scalarInput(std::string_view name) const {
   namespace fs = std::filesystem;
   if (!inputDir_) {
-    if (std::find(emptyLists_.begin(), emptyLists_.end(), name) != emptyLists_.end()) {
+    if (givenEmpty(name)) {
       throw detail::UsageError("--empty " + std::string(name) + ": input '" + std::string(name) + "' is not a list");
     }
     std::vector<std::string> values = argumentsNamed(name);
@@ -704,7 +760,7 @@ inline std::vector<detail::RawInput> TaskIO::listInput(std::string_view name) co
   std::vector<detail::RawInput> elements;
   if (!inputDir_) {
     std::vector<std::string> values = argumentsNamed(name);
-    bool empty = std::find(emptyLists_.begin(), emptyLists_.end(), name) != emptyLists_.end();
+    bool empty = givenEmpty(name);
     if (empty && !values.empty()) {
       throw detail::UsageError("--empty " + std::string(name) + " and --arg " + std::string(name) +
                                "=... both given");
@@ -750,7 +806,8 @@ struct CommandLine {
   std::optional<fs::path> outputDir;
   std::vector<std::pair<std::string, std::string>> arguments;
   std::vector<std::string> emptyLists;
-  bool hasArguments = false;
+
+  bool hasArguments() const { return !arguments.empty() || !emptyLists.empty(); }
 };
 
 inline std::string programName(int argc, char** argv) {
@@ -768,7 +825,8 @@ inline void printUsage(std::ostream& out, const std::string& program, const Task
       << "  run TASK --inputs DIR --outputs DIR\n"
       << "      Run TASK as a Flyte raw container: read each input from DIR/<input> (a list from\n"
       << "      DIR/<input>/0, DIR/<input>/1, ...), write each output to DIR/<output>.\n"
-      << "      A failure is reported in <outputs>/_ERROR.\n"
+      << "      A task with outputs reports a failure in <outputs>/_ERROR and exits 0, as\n"
+      << "      Flyte's CoPilot needs; a task without outputs exits 1.\n"
       << "  run TASK --arg INPUT=VALUE ...\n"
       << "      Run TASK locally; repeat --arg once per element of a list input, or\n"
       << "      give --empty INPUT for an empty list.\n"
@@ -778,7 +836,8 @@ inline void printUsage(std::ostream& out, const std::string& program, const Task
       << "            Exit 0 when the tasks are exactly NAME... (an image build's self-check).\n"
       << "  --help    Print this help.\n"
       << "\n"
-      << "Exit status: 0 success, 1 the task failed, 2 usage error.\n"
+      << "Exit status: 0 success (or a failure reported in _ERROR), 1 the task failed,\n"
+      << "2 usage error.\n"
       << "\n"
       << "Tasks:\n";
   for (std::size_t i = 0; i < count; ++i) {
@@ -828,13 +887,11 @@ inline void addArgument(CommandLine& line, const std::string& argument) {
   std::string name = argument.substr(0, equals);
   checkInputName(line, name, "--arg " + quote(argument));
   line.arguments.emplace_back(std::move(name), argument.substr(equals + 1));
-  line.hasArguments = true;
 }
 
 inline void addEmptyList(CommandLine& line, const std::string& name) {
   checkInputName(line, name, "--empty " + quote(name));
   line.emptyLists.push_back(name);
-  line.hasArguments = true;
 }
 
 inline CommandLine parseCommandLine(int argc, char** argv, const Task* tasks, std::size_t count) {
@@ -872,7 +929,7 @@ inline CommandLine parseCommandLine(int argc, char** argv, const Task* tasks, st
     }
   }
   bool flyteRun = line.inputDir || line.outputDir;
-  if (flyteRun && line.hasArguments) {
+  if (flyteRun && line.hasArguments()) {
     throw UsageError("--arg and --empty cannot be combined with --inputs/--outputs");
   }
   if (line.inputDir && !line.outputDir) throw UsageError("--inputs needs --outputs");
@@ -884,7 +941,7 @@ inline CommandLine parseCommandLine(int argc, char** argv, const Task* tasks, st
 
 class TaskRunner {
  public:
-  /// Runs the task and writes (or prints) its outputs; reports a failure and returns 1.
+  /// Runs the task and writes (or prints) its outputs; returns the exit status.
   static int run(const CommandLine& line) {
     const Task& task = *line.task;
     TaskIO io(line.inputDir, line.arguments, line.emptyLists);
@@ -907,8 +964,7 @@ class TaskRunner {
     } catch (...) {
       failure = "unknown exception";
     }
-    reportFailure(task, failure, line.outputDir);
-    return 1;
+    return reportFailure(task, failure, line.outputDir);
   }
 
  private:
@@ -918,20 +974,30 @@ class TaskRunner {
     fs::remove(outputDir / kErrorFileName, ignored);
   }
 
-  /// One line on stderr (the container log), and in a Flyte run `_ERROR`, which Flyte shows
-  /// as the task's user error.
-  static void reportFailure(const Task& task, const std::string& failure,
-                            const std::optional<fs::path>& outputDir) {
+  /// Reports a failure the way the caller sees it and returns the exit status: one line on
+  /// stderr (the container log) always. A local `--arg` run exits 1. A Flyte run of a task with
+  /// outputs writes `_ERROR` and exits 0: CoPilot's uploader turns `_ERROR` into the task's user
+  /// error (its retries apply, its text is shown), while a non-zero exit would make Flyte see a
+  /// system error (see the comment at the top). A task without outputs has no uploader: it exits
+  /// 1, and writes `_ERROR` only into an outputs folder that exists (a local runner's).
+  static int reportFailure(const Task& task, const std::string& failure, const std::optional<fs::path>& outputDir) {
     std::string message = toOneLine("task " + std::string(task.name) + ": " + failure);
     std::cerr << message << '\n';
-    if (!outputDir) return;
+    if (!outputDir) return 1;
+    bool hasOutputs = !task.outputs.empty();
     try {
       std::error_code error;
-      fs::create_directories(*outputDir, error);
+      if (hasOutputs) {
+        fs::create_directories(*outputDir, error);
+      } else if (!fs::is_directory(*outputDir, error)) {
+        return 1;
+      }
       writeFileAtomically(*outputDir / kErrorFileName, message + '\n');
+      return hasOutputs ? 0 : 1;
     } catch (const std::exception& error) {
       std::cerr << toOneLine(std::string("cannot report the failure in ") + kErrorFileName + ": " + error.what())
                 << '\n';
+      return 1;
     }
   }
 };
@@ -983,7 +1049,8 @@ inline int runMain(int argc, char** argv, const Task* tasks, std::size_t count) 
 }  // namespace detail
 
 /// The whole `main` of a task executable: `return flyte::runtime::main(argc, argv, kTasks);`.
-/// Returns the exit status: 0 success, 1 the task failed, 2 usage error.
+/// Returns the exit status: 0 success or a failure reported in `_ERROR` (a Flyte run of a task
+/// with outputs), 1 the task failed, 2 usage error.
 template <std::size_t N>
 int main(int argc, char** argv, const Task (&tasks)[N]) {
   return detail::runMain(argc, argv, tasks, N);
