@@ -25,14 +25,23 @@ std::int64_t count_words(const std::filesystem::path &document) {
   return words;
 }
 
-/// The distinct words of the lines, sorted.
+/// The distinct words of the lines, sorted, one per line in a text file (a Flyte
+/// file output). Flyte's raw-container data path uploads no lists, so a list result
+/// travels as a file; the task's output folder is the place for it.
 SPARK_TASK(retries = 1)
-std::vector<std::string> vocabulary(std::vector<std::string> lines) {
+std::filesystem::path vocabulary(std::vector<std::string> lines) {
   std::set<std::string> words;
   for (const std::string &line : lines)
     for (std::string &word : features::tokenize(line))
       words.insert(std::move(word));
-  return {words.begin(), words.end()};
+  std::filesystem::path file = std::filesystem::temp_directory_path() / "vocabulary.txt";
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  for (const std::string &word : words)
+    out << word << '\n';
+  out.close();
+  if (!out)
+    throw std::runtime_error("cannot write " + file.string());
+  return file;
 }
 
 /// The most frequent word of the text and how often it occurs.

@@ -110,6 +110,8 @@ const ClassTemplateSpecializationDecl *stdTemplate(QualType T,
 const char *const SupportedTypes =
     "bool, integer types, float, double, std::string, "
     "std::filesystem::path and std::vector of those";
+const char *const ScalarReturnTypes =
+    "bool, integer types, float, double, std::string, std::filesystem::path";
 
 /// A scalar Flyte type (not a list) and its normalized C++ spelling.
 std::optional<std::pair<FlyteKind, std::string>> scalarType(QualType T,
@@ -384,23 +386,42 @@ private:
 
     QualType Ret = Def->getReturnType();
     std::string Written = Ret.getAsString(Policy);
+    SourceLocation ReturnAt = Def->getReturnTypeSourceRange().isValid()
+                                  ? Def->getReturnTypeSourceRange().getBegin()
+                                  : Def->getLocation();
     auto ReturnError = [&] {
-      error("task-scan-return-type", Def->getReturnTypeSourceRange().isValid()
-                                         ? Def->getReturnTypeSourceRange().getBegin()
-                                         : Def->getLocation(),
+      error("task-scan-return-type", ReturnAt,
             fmt::format("task '{}' returns unsupported type '{}'; supported: void, "
                         "{}, or std::tuple/std::pair of them",
-                        Task.Function, Written, SupportedTypes));
+                        Task.Function, Written, ScalarReturnTypes));
+      return false;
+    };
+    // Flyte's raw-container data path (CoPilot's uploader) takes only
+    // primitives and files: a list output would fail on the cluster after
+    // the task ran.
+    auto ListReturnError = [&](QualType T) {
+      error("task-scan-list-output", ReturnAt,
+            fmt::format("task '{}' returns a list ('{}'): Flyte's raw-container "
+                        "data path (CoPilot) uploads only primitives and files, "
+                        "so a list output would fail on the cluster after the "
+                        "task ran; return a std::filesystem::path to a file "
+                        "holding the elements instead",
+                        Task.Function, T.getAsString(Policy)));
       return false;
     };
     if (Ret->isVoidType())
       return Ok;
     if (Ret->isReferenceType())
       return ReturnError();
+    bool ListOutput = false;
     auto addOutput = [&](QualType T) {
       auto VT = valueType(T, Ctx);
       if (!VT)
         return false;
+      if (VT->first.IsList) {
+        ListOutput = true;
+        return ListReturnError(T);
+      }
       TaskValue Out;
       Out.Name = "o" + std::to_string(Task.Outputs.size());
       Out.CppType = T.getAsString(Policy);
@@ -413,6 +434,8 @@ private:
       Task.ReturnType = Task.Outputs[0].ValueType;
       return Ok;
     }
+    if (ListOutput)
+      return false;
     QualType Canon = Ret.getCanonicalType().getUnqualifiedType();
     const ClassTemplateSpecializationDecl *Tuple = stdTemplate(Canon, "tuple");
     const ClassTemplateSpecializationDecl *Pair = stdTemplate(Canon, "pair");
@@ -432,7 +455,7 @@ private:
     std::vector<std::string> Spelled;
     for (QualType E : Elements) {
       if (!addOutput(E))
-        return ReturnError();
+        return ListOutput ? false : ReturnError();
       Spelled.push_back(Task.Outputs.back().ValueType);
     }
     Task.ReturnsTuple = true;
