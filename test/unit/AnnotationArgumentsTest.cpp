@@ -119,6 +119,32 @@ TEST(AnnotationArgumentsTest, ReportsEachProblem) {
   }
 }
 
+// Each unit of a timeout counts as itself (s = 1, m = 60, h = 3600), alone
+// and combined: a unit read as another ("90s" as 90 minutes) changes a row.
+TEST(AnnotationArgumentsTest, TimeoutUnitsEachCountAsThemselves) {
+  struct Case {
+    const char *Text;
+    int64_t Seconds;
+  } Cases[] = {
+      {"90s", 90},       {"1s", 1},          {"10m", 600},     {"1m", 60},
+      {"2h", 7200},      {"1h", 3600},       {"1h30m", 5400},  {"5m30s", 330},
+      {"2h5s", 7205},    {"1h1m1s", 3661},   {"0h0m7s", 7},    {"100000s", 100000},
+      {"48h", 172800},   {"90m", 5400},
+  };
+  for (const Case &C : Cases) {
+    TaskOptions O;
+    EXPECT_TRUE(problems(std::string("timeout = \"") + C.Text + "\"", O).empty()) << C.Text;
+    EXPECT_EQ(O.TimeoutSeconds, C.Seconds) << C.Text;
+    ASSERT_TRUE(O.Timeout) << C.Text;
+    EXPECT_EQ(*O.Timeout, C.Text);
+  }
+  // Units out of order, repeated, unknown or missing are refused.
+  for (const char *Bad : {"30s1m", "1m1m", "1d", "90", "s", "1h30", "1.5h", "-1s", " 1s", "1s "}) {
+    TaskOptions O;
+    EXPECT_EQ(problems(std::string("timeout = \"") + Bad + "\"", O).size(), 1u) << Bad;
+  }
+}
+
 TEST(AnnotationArgumentsTest, TaskNames) {
   EXPECT_TRUE(isValidTaskName("ml.train"));
   EXPECT_TRUE(isValidTaskName("_x-1"));

@@ -282,6 +282,21 @@ TEST(EscapingTest, CommentTextStaysOnItsLine) {
   EXPECT_EQ(commentText("a\\ \\"), "a");
 }
 
+// make and ninja read a depfile name with '\\ ' for a space, '\\#' for '#'
+// (a raw one starts a comment) and '$$' for '$' (a raw one starts a
+// variable); a line break cannot be written at all.
+TEST(EscapingTest, DepfilePathEscapesSpaceHashAndDollar) {
+  EXPECT_EQ(depfilePath("inc/a.hpp"), "inc/a.hpp");
+  EXPECT_EQ(depfilePath("inc/a#b.hpp"), "inc/a\\#b.hpp");
+  EXPECT_EQ(depfilePath("inc/cost$1.hpp"), "inc/cost$$1.hpp");
+  EXPECT_EQ(depfilePath("my images.hpp"), "my\\ images.hpp");
+  EXPECT_EQ(depfilePath("#$ ${HOME}#"), "\\#$$\\ $${HOME}\\#");
+  EXPECT_EQ(depfilePath(""), "");
+  EXPECT_FALSE(depfilePath("a\nb"));
+  EXPECT_FALSE(depfilePath("a\rb"));
+  EXPECT_FALSE(depfilePath("trailing\n"));
+}
+
 TEST(EscapingTest, CppStringLiteralHoldsOnlyPrintableAscii) {
   for (const std::string &S : hostileStrings()) {
     std::string L = cppStringLiteral(S);
