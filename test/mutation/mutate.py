@@ -21,7 +21,8 @@ that it survives unrelated edits around it:
 must occur exactly once in that file, else the entry "does not apply" (a
 failure, never a pass). `test:` lines name what must notice: `ctest REGEX`
 (ctest -R) or `lit REGEX` (lit --filter, matched against paths under
-test/lit). Lines starting with '#' are comments.
+test/lit). `build:` names the targets the tests need (default: everything),
+so that a mutation rebuilds only those. Lines starting with '#' are comments.
 """
 
 import argparse
@@ -54,6 +55,7 @@ class Mutation:
         self.what = None
         self.edits = []
         self.tests = []  # (kind, regex)
+        self.targets = []  # what to build; empty: everything
 
 
 def parse_entry(path):
@@ -83,6 +85,10 @@ def parse_entry(path):
             current_file = line[5:].strip()
             if not current_file or os.path.isabs(current_file) or ".." in current_file.split("/"):
                 fail(f"'file:' must be a path inside the repository, got '{current_file}'")
+        elif line.startswith("build:"):
+            m.targets += line[6:].split()
+            if not line[6:].split():
+                fail("'build:' takes one or more target names")
         elif line.startswith("test:"):
             words = line[5:].strip().split(None, 1)
             if len(words) != 2 or words[0] not in ("ctest", "lit"):
@@ -322,8 +328,11 @@ def configure(src, build, args, logfile):
     return run_quiet(cmd, logfile, 1800)
 
 
-def build(build_dir, args, logfile):
-    return run_quiet(["cmake", "--build", build_dir, "--", f"-j{args.jobs}"], logfile, 3600)
+def build(build_dir, args, logfile, targets=()):
+    cmd = ["cmake", "--build", build_dir, "-j", str(args.jobs)]
+    if targets:
+        cmd += ["--target"] + list(targets)
+    return run_quiet(cmd, logfile, 3600)
 
 
 def run_test(kind, regex, src, build_dir, args, logfile):
@@ -399,7 +408,7 @@ def run_all(args):
                          for rel in mutated}
             try:
                 write_files(src, mutated)
-                status = build(build_dir, args, mlog)
+                status = build(build_dir, args, mlog, m.targets)
                 if status != "ok":
                     result, detail = "DOES NOT BUILD", "the mutated copy does not build (see log)"
                 else:
