@@ -3,17 +3,29 @@
 // One flytekit ContainerTask per task, so Python workflows call the C++
 // tasks like any other:
 //
-//   ml_train = ContainerTask(
+//   ml_train = CppContainerTask(
 //       name="ml.train",
 //       image="ghcr.io/acme/flyte-cpp-gpu:1.4.2",
 //       command=["/usr/local/bin/ml_gpu", "run", "ml.train", "--inputs", ...],
 //       input_data_dir="/var/inputs",
 //       output_data_dir="/var/outputs",
+//       metadata_format=ContainerTask.MetadataFormat.PROTO,
 //       inputs=kwtypes(epochs=int),
 //       outputs=kwtypes(o0=float),
 //       requests=Resources(cpu="2", mem="4Gi"),
 //       metadata=TaskMetadata(retries=2),
 //   )
+//
+// CoPilot's PROTO metadata format, because with the default JSON format it
+// also writes inputs.json, which Go's JSON encoder cannot for a NaN or an
+// infinity: such an input would fail before the task started.
+//
+// CppContainerTask, defined in the module, is a ContainerTask subclass that
+// changes only local execution (flytekit's writes no inputs for a raw
+// container): it lays the inputs out as CoPilot does and reads the outputs
+// back as CoPilot does. What it serializes is a plain ContainerTask's
+// (test/copilot/flytekit_check.py checks that with the real flytekit). It
+// uses flytekit's public API only: the constructor and execute().
 //
 // Only keyword arguments that ContainerTask, TaskMetadata and Resources
 // declare are used. Strings go through pythonStringLiteral, comments through
@@ -50,9 +62,9 @@ constexpr const char *OutputDataDir = "/var/outputs";
 /// not, so that variable names do not change when, say, a timeout is added.
 bool isModuleName(llvm::StringRef Name) {
   static const char *const Names[] = {
-      "ContainerTask", "Resources", "TaskMetadata", "kwtypes", "FlyteFile",
-      "datetime",      "typing",    "bool",         "int",     "float",
-      "str"};
+      "ContainerTask", "CppContainerTask", "Resources", "TaskMetadata",
+      "kwtypes",       "FlyteFile",        "datetime",  "typing",
+      "bool",          "int",              "float",     "str"};
   return llvm::is_contained(Names, Name);
 }
 
@@ -159,6 +171,157 @@ std::string metadata(const TaskOptions &O) {
   return fmt::format("TaskMetadata({})", fmt::join(Args, ", "));
 }
 
+/// The ContainerTask subclass of every flyte_tasks.py (see the file comment).
+/// Its code is fixed: nothing from the user's sources reaches it.
+constexpr const char *CppContainerTaskClass = R"py(
+class CppContainerTask(ContainerTask):
+    """A ContainerTask that Flyte runs exactly as a ContainerTask (it serializes to the
+    same task template) and that runs locally the way Flyte runs it on a cluster.
+
+    flytekit's own local execution of a ContainerTask writes nothing to the inputs
+    folder, so the C++ task would find no inputs. Here execute() does what Flyte's
+    CoPilot does around the task container (flytecopilot/data/download.go and
+    upload.go in flyteorg/flyte): it writes each input to <inputs>/<name> as text
+    (a list as a folder <name>/0, <name>/1, ..., a file copied), runs the unchanged
+    command in the task's image through the Docker API (DOCKER_HOST; podman's
+    `podman system service` works) with that folder mounted read-only and a fresh
+    outputs folder, raises TaskFailed with the text of <outputs>/_ERROR when the
+    task failed, and reads each output back as CoPilot reads it.
+    """
+
+    class TaskFailed(RuntimeError):
+        """The C++ task failed: the message is its reason."""
+
+    def __init__(self, name, image, command, input_data_dir, output_data_dir, inputs, outputs, **kwargs):
+        super().__init__(name=name, image=image, command=command, input_data_dir=input_data_dir,
+                         output_data_dir=output_data_dir, inputs=inputs, outputs=outputs, **kwargs)
+        self._task_scan_run = (image, list(command), input_data_dir, output_data_dir, dict(outputs))
+
+    def execute(self, **kwargs):
+        import os
+        import tempfile
+
+        import docker
+
+        image, command, input_data_dir, output_data_dir, output_types = self._task_scan_run
+        work = tempfile.mkdtemp(prefix="task-scan-")
+        os.chmod(work, 0o755)  # an image may run as a non-root user
+        inputs = os.path.join(work, "inputs")
+        os.mkdir(inputs, 0o755)
+        for name, value in kwargs.items():
+            self.write_input(os.path.join(inputs, name), value)
+        volumes = {inputs: {"bind": input_data_dir, "mode": "ro"}}
+        outputs = os.path.join(work, "outputs")
+        if output_types:  # Flyte mounts no outputs folder for a task without outputs
+            os.mkdir(outputs)
+            os.chmod(outputs, 0o777)
+            volumes[outputs] = {"bind": output_data_dir, "mode": "rw"}
+        client = docker.from_env()
+        try:
+            client.images.get(image)
+        except docker.errors.ImageNotFound:
+            client.images.pull(image)
+        container = client.containers.run(image, command=command, volumes=volumes, detach=True)
+        try:
+            status = container.wait().get("StatusCode", -1)
+            log = container.logs().decode("utf-8", "replace").strip()
+        finally:
+            container.remove(force=True)
+        error = os.path.join(outputs, "_ERROR")
+        if output_types and os.path.isfile(error):  # CoPilot: "User Error: <text>"
+            with open(error, "rb") as f:
+                raise self.TaskFailed(f.read().decode("utf-8", "replace").strip())
+        if status != 0:
+            last = log.splitlines()[-1] if log else "no output"
+            raise self.TaskFailed(f"{self.name}: the container exited with status {status}: {last}")
+        values = tuple(self.read_output(os.path.join(outputs, name), kind) for name, kind in output_types.items())
+        return None if not values else values[0] if len(values) == 1 else values
+
+    @classmethod
+    def write_input(cls, path, value):
+        """Writes one input where CoPilot would (download.go: handleLiteral)."""
+        import os
+        import shutil
+
+        if isinstance(value, (list, tuple)):
+            os.mkdir(path, 0o755)
+            for index, element in enumerate(value):
+                cls.write_input(os.path.join(path, str(index)), element)
+        elif isinstance(value, (str, bool, int, float)):
+            with open(path, "wb") as f:
+                f.write(cls.input_text(value).encode("utf-8"))
+        else:  # a FlyteFile: CoPilot downloads it to the path
+            shutil.copyfile(os.fspath(value), path)
+            os.chmod(path, 0o644)
+
+    @staticmethod
+    def input_text(value):
+        """A primitive input as CoPilot writes it (download.go: handlePrimitive)."""
+        import decimal
+        import math
+
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):  # strconv.FormatBool
+            return "true" if value else "false"
+        if isinstance(value, int):  # strconv.FormatInt(v, 10)
+            return str(value)
+        # strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that read back, no exponent
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "+Inf" if value > 0 else "-Inf"
+        return format(decimal.Decimal(repr(float(value))).normalize(), "f")
+
+    @classmethod
+    def read_output(cls, path, kind):
+        """Reads one output as CoPilot does (upload.go: handleSimpleType, handleBlobType)."""
+        import os
+
+        from flytekit.types.file import FlyteFile
+
+        if not os.path.exists(path):
+            raise cls.TaskFailed(f"output {os.path.basename(path)!r} was not written")
+        if kind is FlyteFile:
+            return FlyteFile(path=path)
+        if os.path.isdir(path) or os.path.getsize(path) > 1024:
+            raise cls.TaskFailed(f"output {os.path.basename(path)!r}: more than the 1024 bytes of a primitive")
+        with open(path, "rb") as f:
+            return cls.output_value(f.read(), kind)
+
+    @classmethod
+    def output_value(cls, data, kind):
+        """The value of a primitive output's bytes, parsed with the rules of Go's strconv
+        as CoPilot does (flyteidl/clients/go/coreutils/literals.go: MakeLiteralForSimpleType)."""
+        import re
+
+        try:
+            text = data.decode("utf-8").strip(" \n\t")  # a Flyte str is valid UTF-8
+        except UnicodeDecodeError:
+            raise cls.TaskFailed("a str output that is not valid UTF-8") from None
+        if kind is str:
+            return text
+        if kind is bool:  # strconv.ParseBool
+            if text in ("1", "t", "T", "TRUE", "true", "True"):
+                return True
+            if text in ("0", "f", "F", "FALSE", "false", "False"):
+                return False
+        elif kind is int:  # strconv.ParseInt(s, 10, 64)
+            if re.fullmatch(r"[+-]?[0-9]+", text) and -(2**63) <= int(text) < 2**63:
+                return int(text)
+        elif kind is float:  # strconv.ParseFloat(s, 64); C++'s "-nan" is not Go's
+            special = re.fullmatch(r"([+-]?)(inf|infinity)|nan", text.lower())
+            if special:
+                return float("nan") if special.group(0) == "nan" else float(special.group(1) + "inf")
+            decimal = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+            hexadecimal = r"[+-]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+"
+            if re.fullmatch(decimal, text) or re.fullmatch(hexadecimal, text):
+                value = float(text) if re.fullmatch(decimal, text) else float.fromhex(text)
+                if abs(value) != float("inf"):  # a finite text out of range: ErrRange
+                    return value
+        raise cls.TaskFailed(f"CoPilot cannot read {text!r} as a Flyte {kind.__name__}")
+)py";
+
 std::string installedPath(const ProjectModel &Model, llvm::StringRef Executable) {
   return Model.InstallDir == "/" ? "/" + Executable.str()
                                  : Model.InstallDir + "/" + Executable.str();
@@ -206,6 +369,8 @@ std::string emitFlyteTasksPython(const ProjectModel &Model) {
   for (const ModelTask &T : Model.Tasks)
     Out += fmt::format("\n    {},", pythonStringLiteral(Variables[T.Source.Name]));
   Out += Model.Tasks.empty() ? "]\n" : "\n]\n";
+  Out += "\n";
+  Out += CppContainerTaskClass;
 
   for (const ModelTask &T : Model.Tasks) {
     const ScannedTask &S = T.Source;
@@ -218,12 +383,13 @@ std::string emitFlyteTasksPython(const ProjectModel &Model) {
 
     Out += fmt::format("\n# {}, defined at {}:{}\n", commentText(S.Function),
                        commentText(T.DisplayFile), S.Definition.Line);
-    Out += fmt::format("{} = ContainerTask(\n", Variables[S.Name]);
+    Out += fmt::format("{} = CppContainerTask(\n", Variables[S.Name]);
     Out += fmt::format("    name={},\n", pythonStringLiteral(S.Name));
     Out += fmt::format("    image={},\n", pythonStringLiteral(T.Image));
     Out += fmt::format("    command=[{}],\n", fmt::join(CommandLiterals, ", "));
     Out += fmt::format("    input_data_dir={},\n", pythonStringLiteral(InputDataDir));
     Out += fmt::format("    output_data_dir={},\n", pythonStringLiteral(OutputDataDir));
+    Out += "    metadata_format=ContainerTask.MetadataFormat.PROTO,\n";
     Out += fmt::format("    inputs={},\n", kwtypes(S.Inputs));
     Out += fmt::format("    outputs={},\n", kwtypes(S.Outputs));
     if (!S.Options.Requests.empty())

@@ -10,10 +10,13 @@ something it should not:
   processing, the default escape character); COPY in the JSON form; RUN
   only in the exec (JSON) form as the executable's `--check-tasks`.
 - flyte_tasks.py: compiles, and its AST holds only imports of flytekit,
-  datetime and typing, assignments of ContainerTask(...) calls whose
-  arguments are literals or calls of kwtypes, Resources, TaskMetadata,
-  datetime.timedelta, FlyteFile and typing.List, `__all__`, and comments:
-  no os.system, no exec, no other statement.
+  datetime and typing, assignments of CppContainerTask(...) calls whose
+  arguments are literals, ContainerTask.MetadataFormat.PROTO or calls of
+  kwtypes, Resources, TaskMetadata, datetime.timedelta, FlyteFile and
+  typing.List, `__all__`, comments and the class CppContainerTask (fixed
+  code: EmitterTest checks that it is emitted verbatim, and here no
+  --expect TEXT may appear in it): no os.system, no exec, no other
+  statement.
 - manifest.json, docker-bake.json: parse as JSON.
 - entrypoint.cpp: every preprocessor directive is an #include of the
   runtime, a standard header or a quoted relative header; no call of
@@ -161,7 +164,7 @@ def check_dockerfile(path):
                     problem(path, f"LABEL word without '=': {w!r}")
 
 
-ALLOWED_CALLS = {"ContainerTask", "kwtypes", "Resources", "TaskMetadata",
+ALLOWED_CALLS = {"CppContainerTask", "kwtypes", "Resources", "TaskMetadata",
                  "datetime.timedelta", "FlyteFile", "typing.List", "List"}
 ALLOWED_MODULES = {"flytekit", "flytekit.types.file", "datetime", "typing"}
 
@@ -184,7 +187,7 @@ def check_python_value(path, node):
             problem(path, f"line {sub.lineno}: unexpected {type(sub).__name__}")
 
 
-def check_python(path):
+def check_python(path, expected_texts=()):
     with open(path, "rb") as f:
         source = f.read()
     try:
@@ -213,9 +216,16 @@ def check_python(path):
                         all(isinstance(e, ast.Constant) for e in stmt.value.elts)):
                     problem(path, f"line {stmt.lineno}: __all__ is not a list of names")
                 continue
-            if isinstance(stmt.value, ast.Call) and call_name(stmt.value) == "ContainerTask":
+            if isinstance(stmt.value, ast.Call) and call_name(stmt.value) == "CppContainerTask":
                 check_python_value(path, stmt.value)
                 continue
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "CppContainerTask" and \
+                [ast.unparse(b) for b in stmt.bases] == ["ContainerTask"]:
+            text = ast.get_source_segment(source.decode("utf-8"), stmt)
+            for expected in expected_texts:
+                if expected in text:
+                    problem(path, f"line {stmt.lineno}: {expected!r} reached the class CppContainerTask")
+            continue
         problem(path, f"line {stmt.lineno}: unexpected statement {ast.dump(stmt)[:120]}")
 
 
@@ -277,7 +287,7 @@ def main(argv):
             if name in ("Dockerfile", "Dockerfile.fragment"):
                 check_dockerfile(path)
             elif name == "flyte_tasks.py":
-                check_python(path)
+                check_python(path, expects)
             elif name == "entrypoint.cpp":
                 check_entrypoint(path)
             elif name.endswith(".json"):

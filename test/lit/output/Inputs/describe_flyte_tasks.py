@@ -28,11 +28,11 @@ assert len(variables) == len(flytekit.TASKS)
 for task in flytekit.TASKS:
     m = task.metadata
     timeout = m.timeout.total_seconds() if isinstance(m.timeout, datetime.timedelta) else m.timeout
-    print(f"task {variables[id(task)]}")
+    print(f"task {variables[id(task)]} {type(task).__name__}")
     print(f"  name: {task.name}")
     print(f"  image: {task.image}")
     print(f"  command: {' '.join(task.command)}")
-    print(f"  dirs: {task.input_data_dir} {task.output_data_dir}")
+    print(f"  dirs: {task.input_data_dir} {task.output_data_dir} {task.metadata_format.name}")
     print(f"  inputs: {', '.join(f'{k}: {type_name(t)}' for k, t in task.inputs.items())}")
     print(f"  outputs: {', '.join(f'{k}: {type_name(t)}' for k, t in task.outputs.items())}")
     print(f"  requests: {resources(task.requests)}")

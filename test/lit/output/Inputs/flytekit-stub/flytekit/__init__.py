@@ -124,6 +124,8 @@ class ContainerTask:
                                   ("limits", limits, Resources)):
             if value is not None and not isinstance(value, kind):
                 raise TypeError(f"{what} must be a {kind.__name__}")
+        if not isinstance(metadata_format, ContainerTask.MetadataFormat):
+            raise TypeError("metadata_format must be a ContainerTask.MetadataFormat")
         self.name = name
         self.image = image
         self.command = command
@@ -134,4 +136,5 @@ class ContainerTask:
         self.limits = limits
         self.input_data_dir = input_data_dir
         self.output_data_dir = output_data_dir
+        self.metadata_format = metadata_format
         TASKS.append(self)
