@@ -314,9 +314,10 @@ int run(int Argc, const char **Argv) {
                                     ConfigFile.getValue()));
     loadImageConfigFile(ConfigFile, Config, Diags);
   }
-  applyCommandLineImages(Images, Config, Diags);
+  // The default image: --image, then FLYTE_INTERNAL_IMAGE, then images.default.
   const char *Env = std::getenv("FLYTE_INTERNAL_IMAGE");
   applyEnvironmentDefault(Env ? std::optional<std::string>(Env) : std::nullopt, Config);
+  applyCommandLineImages(Images, Config, Diags);
 
   std::string DatabaseError;
   auto Database = loadDatabase(Flags, HaveDashes, DatabaseError);

@@ -669,7 +669,7 @@ TEST(CommandLineImagesTest, NoteExplainsAnInvalidName) {
             std::string::npos);
 }
 
-TEST(EnvironmentDefaultTest, FillsOnlyAMissingDefault) {
+TEST(EnvironmentDefaultTest, SetsTheDefaultOverTheConfigFiles) {
   ImageConfig Config;
   applyEnvironmentDefault(std::nullopt, Config);
   EXPECT_FALSE(Config.defaultImage());
@@ -682,9 +682,14 @@ TEST(EnvironmentDefaultTest, FillsOnlyAMissingDefault) {
   EXPECT_EQ(Config.defaultImage()->Origin,
             (SourcePosition{"FLYTE_INTERNAL_IMAGE", 0, 0}));
 
-  // Command line and config come first.
-  applyEnvironmentDefault(std::string("ghcr.io/other:2"), Config);
-  EXPECT_EQ(Config.defaultImage()->Reference, "ghcr.io/env:1");
+  // Over the config file's images.default (the command line is applied after it).
+  Parsed P = parse("images:\n  default: ghcr.io/a:1\n  gpu: ghcr.io/g:1\n");
+  applyEnvironmentDefault(std::string("ghcr.io/other:2"), P.Config);
+  EXPECT_EQ(P.Config.defaultImage()->Reference, "ghcr.io/other:2");
+  EXPECT_EQ(P.Config.Images.at("gpu").Reference, "ghcr.io/g:1");
+  DiagnosticList Diags;
+  EXPECT_TRUE(applyCommandLineImages({"ghcr.io/cli:3"}, P.Config, Diags));
+  EXPECT_EQ(P.Config.defaultImage()->Reference, "ghcr.io/cli:3");
 }
 
 TEST(BaseImageTest, OwnEntryThenDefaultThenDebian) {
