@@ -372,7 +372,11 @@ def run_all(args):
 
     setup_log = os.path.join(logs, "00-setup.log")
     t0 = time.time()
-    if configure(src, build_dir, args, setup_log) != "ok" or build(build_dir, args, setup_log) != "ok":
+    # What the selected entries need; everything when one of them names no target.
+    targets = [] if any(not m.targets for m in mutations) else \
+        list(dict.fromkeys(t for m in mutations for t in m.targets))
+    if configure(src, build_dir, args, setup_log) != "ok" or \
+            build(build_dir, args, setup_log, targets) != "ok":
         log(f"error: the unmutated copy does not configure or build; see {setup_log}")
         return 2
     log(f"built the unmutated copy in {time.time() - t0:.0f} s")
@@ -431,7 +435,7 @@ def run_all(args):
         log(f"[{index}/{len(mutations)}] {m.name}: {result} ({time.time() - t0:.0f} s) {detail}")
 
     # Leave the copy built as it was, so the next run starts incremental.
-    build(build_dir, args, setup_log)
+    build(build_dir, args, setup_log, targets)
 
     width = max(len(m.name) for m in mutations) if mutations else 10
     table = [f"{'#':>3}  {'mutation':<{width}}  {'result':<14}  {'time':>6}  detail"]
