@@ -32,9 +32,14 @@ if(FLYTE_STAGE_ARGUMENTS)
   set(codegen_output_dir "${FLYTE_OUTPUT_DIR}")
   include("${FLYTE_STAGE_ARGUMENTS}")
   foreach(entry IN LISTS FLYTE_EXECUTABLES)
-    if(entry MATCHES "^([a-z0-9_-]+)=(.+)$" AND EXISTS "${CMAKE_MATCH_2}"
-       AND IS_DIRECTORY "${FLYTE_OUTPUT_DIR}/images/${CMAKE_MATCH_1}")
-      file(COPY_FILE "${CMAKE_MATCH_2}" "${FLYTE_OUTPUT_DIR}/images/${CMAKE_MATCH_1}/${FLYTE_NAME}_${CMAKE_MATCH_1}"
+    # (CMAKE_MATCH_n is read after the match, not in the same if().)
+    if(NOT entry MATCHES "^([a-z0-9_-]+)=(.+)$")
+      continue()
+    endif()
+    set(key "${CMAKE_MATCH_1}")
+    set(executable "${CMAKE_MATCH_2}")
+    if(EXISTS "${executable}" AND IS_DIRECTORY "${FLYTE_OUTPUT_DIR}/images/${key}")
+      file(COPY_FILE "${executable}" "${FLYTE_OUTPUT_DIR}/images/${key}/${FLYTE_NAME}_${key}"
            ONLY_IF_DIFFERENT)
     endif()
   endforeach()

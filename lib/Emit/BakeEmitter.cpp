@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "taskscan/Emitters.h"
+#include "taskscan/ImageReference.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -38,7 +39,10 @@ std::string emitBakeFile(const ProjectModel &Model) {
           J.attribute("context", llvm::json::fixUTF8("images/" + Image.Key));
           J.attribute("dockerfile", "Dockerfile");
           J.attributeArray("tags", [&] {
-            J.value(llvm::json::fixUTF8(Image.BuildTag));
+            // A model made by hand may leave BuildTag empty: derive it.
+            J.value(llvm::json::fixUTF8(Image.BuildTag.empty()
+                                            ? buildTagFor(Image.Reference)
+                                            : Image.BuildTag));
           });
         });
     });

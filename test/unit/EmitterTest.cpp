@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "taskscan/Emitters.h"
+#include "taskscan/ImageReference.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -55,6 +56,7 @@ ModelImage image(std::string Key, std::string Reference, std::string Base,
   ModelImage I;
   I.Key = std::move(Key);
   I.Reference = std::move(Reference);
+  I.BuildTag = buildTagFor(I.Reference);
   I.BaseImage = std::move(Base);
   I.Executable = std::move(Executable);
   return I;
@@ -246,11 +248,13 @@ TEST(EmitterTest, DockerfileOfAnOrdinaryImage) {
   ProjectModel Model = ordinaryModel();
   std::string D = emitDockerfile(Model, Model.Images[1]);
   EXPECT_EQ(keywords(dockerfileInstructions(D)),
-            (std::vector<std::string>{"FROM", "LABEL", "COPY"}));
+            (std::vector<std::string>{"FROM", "LABEL", "COPY", "RUN"}));
   EXPECT_NE(D.find("\nFROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\n"), std::string::npos);
   EXPECT_NE(D.find("org.flyte.tasks=\"ml.train\""), std::string::npos);
+  EXPECT_NE(D.find("\nCOPY [\"ml_gpu\", \"/usr/local/bin/ml_gpu\"]\n"), std::string::npos);
+  // The self-check runs in the base while the image builds.
   EXPECT_TRUE(llvm::StringRef(D).ends_with(
-      "\nCOPY [\"ml_gpu\", \"/usr/local/bin/ml_gpu\"]\n"));
+      "\nRUN [\"/usr/local/bin/ml_gpu\", \"--check-tasks\", \"ml.train\"]\n"));
   EXPECT_EQ(D.find("\nENTRYPOINT"), std::string::npos);
   EXPECT_EQ(D.find("\nCMD"), std::string::npos);
 }
@@ -261,25 +265,45 @@ TEST(EmitterTest, DockerfileHoldsOnlyItsInstructionsWhateverTheStrings) {
     std::string D = emitDockerfile(Model, Image);
     SCOPED_TRACE(D);
     std::vector<std::string> Instructions = dockerfileInstructions(D);
-    EXPECT_EQ(keywords(Instructions), (std::vector<std::string>{"FROM", "LABEL", "COPY"}));
+    EXPECT_EQ(keywords(Instructions),
+              (std::vector<std::string>{"FROM", "LABEL", "COPY", "RUN"}));
     // The first line must not be a parser directive such as `# syntax=...`.
     EXPECT_FALSE(llvm::Regex("^#[ \t]*[a-zA-Z][a-zA-Z0-9]*[ \t]*=").match(D));
     // COPY keeps its JSON form: exactly two strings.
-    auto Copy = llvm::json::parse(llvm::StringRef(Instructions.back()).drop_front(5));
+    auto Copy = llvm::json::parse(llvm::StringRef(Instructions[2]).drop_front(5));
     ASSERT_TRUE(bool(Copy)) << llvm::toString(Copy.takeError());
     ASSERT_TRUE(Copy->getAsArray());
     EXPECT_EQ(Copy->getAsArray()->size(), 2u);
+    // RUN (exec form, no substitution) passes the task names as they are.
+    auto Run = llvm::json::parse(llvm::StringRef(Instructions[3]).drop_front(4));
+    ASSERT_TRUE(bool(Run)) << llvm::toString(Run.takeError());
+    ASSERT_TRUE(Run->getAsArray());
+    std::vector<std::string> Words;
+    for (const llvm::json::Value &W : *Run->getAsArray())
+      Words.push_back(W.getAsString().value_or("<not a string>").str());
+    std::vector<std::string> Expected = {"--check-tasks"};
+    for (const std::string &Name : Image.TaskNames)
+      Expected.push_back(llvm::json::fixUTF8(Name));
+    ASSERT_FALSE(Words.empty());
+    EXPECT_EQ(std::vector<std::string>(Words.begin() + 1, Words.end()), Expected);
   }
 }
 
-TEST(EmitterTest, FragmentIsTheDockerfilesCopyAlone) {
+TEST(EmitterTest, FragmentIsTheDockerfilesCopyAndSelfCheck) {
   for (ProjectModel Model : {ordinaryModel(), hostileModel()})
     for (const ModelImage &Image : Model.Images) {
       std::string F = emitDockerfileFragment(Model, Image);
-      EXPECT_EQ(keywords(dockerfileInstructions(F)), (std::vector<std::string>{"COPY"}));
+      EXPECT_EQ(keywords(dockerfileInstructions(F)), (std::vector<std::string>{"COPY", "RUN"}));
       EXPECT_FALSE(llvm::StringRef(F).starts_with("#")) << F;
       EXPECT_EQ(F.find("\n#"), std::string::npos) << F;
-      EXPECT_TRUE(llvm::StringRef(emitDockerfile(Model, Image)).ends_with("\n" + F));
+      // The Dockerfile, its comments aside, ends with the fragment.
+      std::string Code;
+      llvm::SmallVector<llvm::StringRef, 32> Lines;
+      llvm::StringRef(emitDockerfile(Model, Image)).split(Lines, '\n');
+      for (llvm::StringRef Line : Lines)
+        if (!Line.starts_with("#"))
+          Code += Line.str() + "\n";
+      EXPECT_TRUE(llvm::StringRef(Code).ends_with("\n" + F + "\n")) << Code;
     }
 }
 
@@ -310,8 +334,10 @@ TEST(EmitterTest, BakeFileHasTheDocumentedShape) {
       EXPECT_EQ(T->getString("dockerfile"), std::optional<llvm::StringRef>("Dockerfile"));
       const llvm::json::Array *Tags = T->getArray("tags");
       ASSERT_TRUE(Tags && Tags->size() == 1);
+      // The build tag, never a digest.
       EXPECT_EQ((*Tags)[0].getAsString(),
-                std::optional<llvm::StringRef>(llvm::json::fixUTF8(Image.Reference)));
+                std::optional<llvm::StringRef>(llvm::json::fixUTF8(Image.BuildTag)));
+      EXPECT_EQ((*Tags)[0].getAsString()->find('@'), llvm::StringRef::npos);
     }
   }
 }
