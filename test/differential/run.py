@@ -1,0 +1,743 @@
+#!/usr/bin/env python3
+"""Differential tester: a warm task-scan run must give exactly what a cold one gives.
+
+It builds a small random project (task files, plain files, project headers
+with wrapper macros and image constants, several include directories, a
+symlinked vendor directory, a flyte.yaml, flags or a compile database), then
+applies random steps to it. After each step it runs
+
+    task-scan --cache-dir cache ARGS --output-dir out-warm --depfile warm.d
+    task-scan --no-cache        ARGS --output-dir out-cold --depfile cold.d
+
+and compares stdout, stderr, exit status, the depfile and every generated
+file byte for byte. A divergence is shrunk (delta debugging) to a minimal
+sequence of steps and written as a lit test (test/lit/cache/<name>.test by
+default) holding the inputs and the exact commands.
+
+    run.py --steps N --seed S [--task-scan PATH] [--time-limit SECONDS]
+
+Exit status: 0 all steps clean, 1 a divergence (shrunk and written), 2 usage.
+Only the Python 3 standard library is needed.
+"""
+import argparse
+import fnmatch
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
+
+# ---------------------------------------------------------------------------
+# The random project. Every generated file ends with a revision comment, so a
+# same-size edit always has something to change.
+
+TASK_FILES = ["src/t%d.cpp" % i for i in range(6)]
+PLAIN_FILES = ["src/p%d.cpp" % i for i in range(3)]
+EXTRA_SOURCES = ["src/t6.cpp", "src/t7.cpp", "src/p3.cpp"]  # rename targets
+INCLUDE_DIRS = ["inc/a", "inc/b", "inc/c", "vendor"]
+# Known divergence (path identity, being fixed): "dl" is a symlink to a
+# directory, so "dl/../pinc" is deep/pinc for the kernel but ./pinc lexically.
+DOTDOT_DIR = "dl/../pinc"
+HEADERS = ["macros.hpp", "images.hpp", "common.hpp"]
+
+IMAGE_EXPRS = ['"{{.image.gpu}}"', '"{{.image.cpu}}"', "kGpu", "kCpu",
+               '"reg.io/x/y:3"', '"{{.image.nope}}"']
+IMAGE_TEXTS = ["{{.image.gpu}}", "{{.image.cpu}}", "{{.image.vend}}",
+               "reg.io/acme/z:7", "{{.image.gone}}"]
+
+
+class Generator:
+    def __init__(self, rng, dotdot):
+        self.rng = rng
+        self.dotdot = dotdot
+        self.revision = 0
+
+    def rev(self):
+        self.revision += 1
+        return "// rev %04d\n" % (self.revision % 10000)
+
+    def task_file(self, path):
+        r = self.rng
+        stem = os.path.splitext(os.path.basename(path))[0]
+        lines = []
+        if r.random() < 0.8:
+            lines.append(r.choice(['#include "macros.hpp"', "#include <macros.hpp>"]))
+        if r.random() < 0.5:
+            lines.append(r.choice(['#include "images.hpp"', "#include <images.hpp>"]))
+        if r.random() < 0.3:
+            lines.append("#include <vend.hpp>")
+        if r.random() < 0.3:
+            lines.append("#include <flyte/task.hpp>")
+        if r.random() < 0.3:
+            lines.append('#include "common.hpp"')
+        for k in range(r.randint(1, 3)):
+            name = "%s_%d%s" % (stem, k, r.choice("abc"))
+            kind = r.randrange(7)
+            if kind == 0:
+                lines.append("GPU_TASK(retries = %d) int %s(int x) { return x; }" % (r.randint(0, 3), name))
+            elif kind == 1:
+                lines.append("CPU_TASK() double %s(double y) { return y; }" % name)
+            elif kind == 2:
+                lines.append("FLYTE_TASK(container_image = %s) bool %s(bool b) { return b; }"
+                             % (r.choice(["kGpu", "kCpu"]), name))
+            elif kind == 3:
+                lines.append("FLYTE_TASK() void %s() {}" % name)
+            elif kind == 4:
+                lines.append("VEND_TASK() int %s(int a, int b) { return a + b; }" % name)
+            elif kind == 5:
+                lines.append("#ifdef FEATURE\nFLYTE_TASK(container_image = \"%s\") int %s(int v) "
+                             "{ return v; }\n#endif" % (r.choice(IMAGE_TEXTS), name))
+            else:
+                lines.append("MAYBE_TASK() int %s(int v) { return v; }" % name)
+        return "\n".join(lines) + "\n" + self.rev()
+
+    def plain_file(self, path):
+        r = self.rng
+        stem = os.path.splitext(os.path.basename(path))[0]
+        lines = []
+        if r.random() < 0.6:
+            lines.append(r.choice(['#include "macros.hpp"', "#include <macros.hpp>",
+                                   '#include "common.hpp"', "#include <vend.hpp>"]))
+        lines.append("int %s_plain() { return %d; }" % (stem, r.randint(0, 9)))
+        if r.random() < 0.3:
+            lines.append("#ifdef OTHER\nMAYBE_TASK() int %s_maybe(int v) { return v; }\n#endif" % stem)
+        return "\n".join(lines) + "\n" + self.rev()
+
+    def header(self, name):
+        r = self.rng
+        lines = ["#pragma once"]
+        if name == "macros.hpp":
+            lines.append("#include <flyte/task.hpp>")
+            if r.random() < 0.6:
+                lines.append('#include "images.hpp"')
+            lines.append("#define GPU_TASK(...) FLYTE_TASK(container_image = %s, __VA_ARGS__)"
+                         % r.choice(IMAGE_EXPRS))
+            if r.random() < 0.85:
+                lines.append("#define CPU_TASK(...) FLYTE_TASK(container_image = %s, __VA_ARGS__)"
+                             % r.choice(IMAGE_EXPRS))
+            lines.append("#define MAYBE_TASK(...) %s" % r.choice(["FLYTE_TASK(__VA_ARGS__)", ""]))
+        elif name == "images.hpp":
+            for const in ("kGpu", "kCpu"):
+                if r.random() < 0.9:
+                    lines.append('constexpr const char* %s = "%s";' % (const, r.choice(IMAGE_TEXTS)))
+        elif name == "vend.hpp":
+            lines.append("#include <flyte/task.hpp>")
+            lines.append("#define VEND_TASK(...) %s" % r.choice(
+                ['FLYTE_TASK(container_image = "{{.image.vend}}", __VA_ARGS__)',
+                 'FLYTE_TASK(container_image = "{{.image.gpu}}", __VA_ARGS__)', ""]))
+        else:  # common.hpp
+            if r.random() < 0.5:
+                lines.append('#include "macros.hpp"')
+            lines.append("inline int common_%d() { return 1; }" % r.randint(0, 9))
+        return "\n".join(lines) + "\n" + self.rev()
+
+    def config(self):
+        r = self.rng
+        refs = ["ghcr.io/acme/base:1", "ghcr.io/acme/gpu:2", "ghcr.io/acme/cpu:3",
+                "ghcr.io/acme/vend:4", "ghcr.io/acme/gpu@sha256:" + "ab" * 32, "not a ref"]
+        lines = ["images:"]
+        for key in ("default", "gpu", "cpu", "vend"):
+            if r.random() < 0.85:
+                lines.append("  %s: %s" % (key, r.choice(refs[:5]) if r.random() < 0.95 else refs[5]))
+        return "\n".join(lines) + "\n# " + self.rev()
+
+    def args(self, mode):
+        """The invocation after the cache options: ("flags"|"db", arguments)."""
+        r = self.rng
+        dirs = INCLUDE_DIRS[:]
+        if self.dotdot and r.random() < 0.5:
+            dirs.append(DOTDOT_DIR)
+        r.shuffle(dirs)
+        dirs = [d for d in dirs if d not in ("inc/b", "inc/c") and r.random() < 0.8
+                or d in ("inc/b", "inc/c") and r.random() < 0.95]
+        flags = ["-std=c++17"] + ["-I" + d for d in dirs]
+        if r.random() < 0.3:
+            flags.append("-DFEATURE")
+        if r.random() < 0.2:
+            flags.append("-DOTHER=1")
+        front = ["--list", "--config", "flyte.yaml", "-j", str(r.choice([1, 2]))]
+        if r.random() < 0.2:
+            front.append("--scan-all")
+        if r.random() < 0.2:
+            front += ["--format", "json"]
+        if r.random() < 0.1:
+            front += ["--image", "gpu=reg.io/cli/gpu:9"]
+        if mode == "db":
+            return front + ["-p", "build"], flags
+        return front + ["@SOURCES@", "--"] + flags, flags
+
+    def database(self, flags, files):
+        entries = []
+        for f in files:
+            extra = ["-DFEATURE"] if self.rng.random() < 0.15 else []
+            entries.append({"directory": "@DIR@", "file": f,
+                            "arguments": ["clang++"] + flags + extra + ["-c", f]})
+        return json.dumps(entries, indent=1) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Steps are concrete operations, so any subsequence can be replayed (and
+# written as shell commands): an operation whose precondition no longer
+# holds in a subsequence does nothing.
+
+def lexists(root, p):
+    return os.path.lexists(os.path.join(root, p))
+
+
+class Runner:
+    """Applies operations in one project directory and checks warm = cold."""
+
+    def __init__(self, root, task_scan, record=None, timeout=120):
+        self.root = root
+        self.task_scan = task_scan
+        self.args = None  # set by an "args" operation
+        self.record = record  # list of lit RUN lines, or None
+        self.versions = []  # contents written, for lit's split-file
+        self.timeout = timeout
+
+    def p(self, path):
+        return os.path.join(self.root, path)
+
+    def rec(self, line):
+        if self.record is not None:
+            self.record.append(line)
+
+    def version(self, content):
+        self.versions.append(content)
+        return "v/%d" % (len(self.versions) - 1)
+
+    def mkparent(self, path):
+        parent = os.path.dirname(path)
+        if parent and not os.path.isdir(self.p(parent)):
+            if os.path.lexists(self.p(parent)):
+                return False
+            os.makedirs(self.p(parent))
+            self.rec("mkdir -p %s" % parent)
+        return True
+
+    def write(self, path, content):
+        full = self.p(path)
+        if os.path.isdir(full) or not self.mkparent(path):
+            return False
+        if os.path.islink(full) and not os.path.exists(full):
+            return False  # dangling: shells and Python disagree on what to do
+        with open(full, "w") as f:
+            f.write(content)
+        self.rec("cat %s > %s" % (self.version(content), path))
+        return True
+
+    def apply(self, op):
+        kind = op[0]
+        if kind == "write":
+            self.write(op[1], op[2])
+        elif kind == "rm":
+            if lexists(self.root, op[1]) and not os.path.isdir(self.p(op[1])) or \
+                    os.path.islink(self.p(op[1])):
+                os.remove(self.p(op[1]))
+                self.rec("rm -f %s" % op[1])
+        elif kind == "mv":
+            src, dst = op[1], op[2]
+            if lexists(self.root, src) and not os.path.isdir(self.p(dst)) and \
+                    not (os.path.isdir(self.p(src)) and not os.path.islink(self.p(src))) and \
+                    self.mkparent(dst):
+                os.rename(self.p(src), self.p(dst))
+                self.rec("mv %s %s" % (src, dst))
+        elif kind == "link":
+            target, path = op[1], op[2]
+            full = self.p(path)
+            if os.path.isdir(full) and not os.path.islink(full):
+                return
+            if not self.mkparent(path):
+                return
+            if os.path.lexists(full):
+                os.remove(full)
+            os.symlink(target, full)
+            self.rec("ln -sfn %s %s" % (target, path))
+        elif kind == "touch":
+            if os.path.isfile(self.p(op[1])):
+                os.utime(self.p(op[1]))
+                self.rec("touch %s" % op[1])
+        elif kind == "keepstat-write":
+            # Same size (the generator keeps it) and the old mtime put back.
+            full = self.p(op[1])
+            if not os.path.isfile(full):
+                return
+            st = os.stat(full)
+            self.rec("touch -r %s stamp" % op[1])
+            if self.write(op[1], op[2]):
+                os.utime(full, ns=(st.st_atime_ns, st.st_mtime_ns))
+                self.rec("touch -r stamp %s" % op[1])
+        elif kind == "coarse-write":
+            # As on a file system with one-second timestamps.
+            if self.write(op[1], op[2]):
+                now = int(time.time())
+                os.utime(self.p(op[1]), (now, now))
+                self.rec("sh -c 'touch -d @$(date +%%s) %s'" % op[1])
+        elif kind == "args":
+            self.args = op[1]
+        elif kind == "db":
+            if self.mkparent("build/x"):
+                with open(self.p("build/compile_commands.json"), "w") as f:
+                    f.write(op[1].replace("@DIR@", self.root))
+                self.rec("sed -e 's|@DIR@|%%t|g' %s > build/compile_commands.json"
+                         % self.version(op[1]))
+        elif kind == "check":
+            return self.check(race=False)
+        elif kind == "race":
+            return self.check(race=True)
+        else:
+            raise ValueError("unknown operation %r" % (op,))
+        return None
+
+    # -- running task-scan -------------------------------------------------
+    def sources(self):
+        src = self.p("src")
+        if not os.path.isdir(src):
+            return []
+        return sorted("src/" + n for n in os.listdir(src) if fnmatch.fnmatch(n, "*.cpp"))
+
+    def command(self, cache, tag):
+        args = []
+        for a in self.args:
+            args += self.sources() if a == "@SOURCES@" else [a]
+        cache_args = ["--cache-dir", "cache"] if cache else ["--no-cache"]
+        return cache_args + args[:args.index("--") if "--" in args else len(args)] + \
+            ["--output-dir", "out-" + tag, "--depfile", tag + ".d", "--depfile-target", "scan"] + \
+            (args[args.index("--"):] if "--" in args else [])
+
+    def run(self, argv, tag):
+        for stale in (tag + ".d",):
+            if os.path.exists(self.p(stale)):
+                os.remove(self.p(stale))
+        proc = subprocess.Popen([self.task_scan] + argv, cwd=self.root,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return proc
+
+    @staticmethod
+    def finish(proc, timeout):
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            return out, err + b"\n[differential: timed out]", -999
+        return out, err, proc.returncode
+
+    def snapshot(self, tag, result):
+        out, err, rc = result
+        files = {}
+        base = self.p("out-" + tag)
+        for dirpath, _, names in os.walk(base):
+            for n in names:
+                full = os.path.join(dirpath, n)
+                with open(full, "rb") as f:
+                    files[os.path.relpath(full, base)] = f.read()
+        dep = None
+        if os.path.exists(self.p(tag + ".d")):
+            with open(self.p(tag + ".d"), "rb") as f:
+                dep = f.read()
+        return {"stdout": out, "stderr": err, "exit": rc, "depfile": dep, "files": files}
+
+    def shell(self, argv):
+        return " ".join(quote(a) for a in argv)
+
+    def check(self, race):
+        if self.args is None:
+            return None
+        warm_argv = self.command(True, "warm")
+        cold_argv = self.command(False, "cold")
+        if race:
+            w1 = self.command(True, "race1")
+            w2 = self.command(True, "race2")
+            p1, p2 = self.run(w1, "race1"), self.run(w2, "race2")
+            r1, r2 = self.finish(p1, self.timeout), self.finish(p2, self.timeout)
+            cold = self.finish(self.run(cold_argv, "cold"), self.timeout)
+            c = self.snapshot("cold", cold)
+            self.rec("sh -c '%s > race1.out 2> race1.err & %s > race2.out 2> race2.err & wait'"
+                     % (self.shell(["%{task-scan-bin}"] + w1), self.shell(["%{task-scan-bin}"] + w2)))
+            self.rec_cold(cold_argv, race=True)
+            for tag, r in (("race1", r1), ("race2", r2)):
+                diff = compare(self.snapshot(tag, r), c, exit_status=False)
+                self.rec("diff %s.out cold.stdout" % tag)
+                self.rec("diff %s.err cold.stderr" % tag)
+                if os.path.isdir(self.p("out-cold")):
+                    self.rec("diff -r out-%s out-cold" % tag)
+                if diff:
+                    return "two warm runs at once: " + diff
+            return None
+        self.rec("rm -f warm.d cold.d")
+        warm = self.finish(self.run(warm_argv, "warm"), self.timeout)
+        cold = self.finish(self.run(cold_argv, "cold"), self.timeout)
+        self.rec("%%exit-status %s > warm.out 2> warm.err" % self.shell(["%{task-scan-bin}"] + warm_argv))
+        self.rec_cold(cold_argv)
+        self.rec("diff warm.out cold.out")
+        self.rec("diff warm.err cold.err")
+        if os.path.exists(self.p("cold.d")):
+            self.rec("diff warm.d cold.d")
+        if os.path.isdir(self.p("out-cold")):
+            self.rec("diff -r out-warm out-cold")
+        return compare(self.snapshot("warm", warm), self.snapshot("cold", cold))
+
+    def rec_cold(self, cold_argv, race=False):
+        if not race:
+            self.rec("%%exit-status %s > cold.out 2> cold.err" % self.shell(["%{task-scan-bin}"] + cold_argv))
+            return
+        # Without the exit status line, for the race runs (sh -c has none).
+        self.rec("%s > cold.stdout 2> cold.stderr || true" % self.shell(["%{task-scan-bin}"] + cold_argv))
+
+
+def quote(a):
+    if a and all(c.isalnum() or c in "-_./=+:@%{}" for c in a):
+        return a
+    return "'" + a.replace("'", "'\\''") + "'"
+
+
+def compare(warm, cold, exit_status=True):
+    for what in ("exit", "stdout", "stderr", "depfile"):
+        if what == "exit" and not exit_status:
+            continue
+        if warm[what] != cold[what]:
+            return "%s differs:\n--- warm\n%s\n--- cold\n%s" % (
+                what, show(warm[what]), show(cold[what]))
+    names = sorted(set(warm["files"]) | set(cold["files"]))
+    for n in names:
+        if warm["files"].get(n) != cold["files"].get(n):
+            return "generated file %s differs:\n--- warm\n%s\n--- cold\n%s" % (
+                n, show(warm["files"].get(n)), show(cold["files"].get(n)))
+    return None
+
+
+def show(v):
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")[:3000]
+    return repr(v)
+
+
+# ---------------------------------------------------------------------------
+# Random steps. Generation applies each operation as it goes (to see what
+# exists), so the recorded sequence is exactly what ran.
+
+class Session:
+    def __init__(self, rng, runner, gen):
+        self.rng = rng
+        self.runner = runner
+        self.gen = gen
+        self.ops = []
+        self.mode = "flags"
+        self.flags = None
+
+    def do(self, op):
+        self.ops.append(op)
+        return self.runner.apply(op)
+
+    def exists(self, path):
+        return lexists(self.runner.root, path)
+
+    def read(self, path):
+        try:
+            with open(self.runner.p(path)) as f:
+                return f.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def init_project(self):
+        g = self.gen
+        for f in TASK_FILES:
+            self.do(("write", f, g.task_file(f)))
+        for f in PLAIN_FILES:
+            self.do(("write", f, g.plain_file(f)))
+        self.do(("write", "inc/b/macros.hpp", g.header("macros.hpp")))
+        self.do(("write", "inc/c/images.hpp", g.header("images.hpp")))
+        self.do(("write", "inc/a/common.hpp", g.header("common.hpp")))
+        self.do(("write", "vendor_1/vend.hpp", g.header("vend.hpp")))
+        self.do(("write", "vendor_2/vend.hpp", g.header("vend.hpp")))
+        self.do(("link", "vendor_1", "vendor"))
+        if g.dotdot:
+            self.do(("write", "deep/pinc/images.hpp", g.header("images.hpp")))
+            self.do(("write", "pinc/images.hpp", g.header("images.hpp")))
+            self.do(("write", "deep/one/.keep", ""))
+            self.do(("link", "deep/one", "dl"))
+        self.do(("write", "flyte.yaml", g.config()))
+        self.new_args()
+
+    def new_args(self):
+        if self.rng.random() < 0.3:
+            self.mode = "db" if self.mode == "flags" else "flags"
+        args, self.flags = self.gen.args(self.mode)
+        self.do(("args", args))
+        if self.mode == "db":
+            self.new_database()
+
+    def new_database(self):
+        files = [f for f in TASK_FILES + PLAIN_FILES + EXTRA_SOURCES
+                 if self.exists(f) and self.rng.random() < 0.85 or self.rng.random() < 0.03]
+        self.do(("db", self.gen.database(self.flags, files)))
+
+    def header_paths(self):
+        """Every copy of a project header, shadows included."""
+        found = []
+        for d in ["inc/a", "inc/b", "inc/c", "src", "vendor_1", "vendor_2", "pinc", "deep/pinc"]:
+            for h in HEADERS + ["vend.hpp"]:
+                if self.exists(d + "/" + h):
+                    found.append(d + "/" + h)
+        return found
+
+    def content_for(self, path):
+        base = os.path.basename(path)
+        if base.endswith(".hpp"):
+            return self.gen.header(base)
+        if base.startswith("t"):
+            return self.gen.task_file(path)
+        return self.gen.plain_file(path)
+
+    def same_size_edit(self, text):
+        subs = [("gpu", "cpu"), ("cpu", "gpu"), ("GPU_", "CPU_"), ("CPU_", "GPU_"),
+                ("kGpu", "kCpu"), ("kCpu", "kGpu"), ("FEATURE", "FEATURX"), ("1", "2"),
+                ("2", "3"), ("0", "1"), ("_a", "_b")]
+        self.rng.shuffle(subs)
+        for old, new in subs:
+            at = text.find(old)
+            if at >= 0:
+                return text[:at] + new + text[at + len(old):]
+        return text
+
+    def step(self):
+        r = self.rng
+        g = self.gen
+        sources = [f for f in TASK_FILES + PLAIN_FILES + EXTRA_SOURCES if self.exists(f)]
+        headers = self.header_paths()
+        kind = r.choices(
+            ["edit-source", "edit-header", "edit-config", "shadow", "unshadow", "delete",
+             "recreate", "rename", "symlink", "unsymlink", "swap-vendor", "touch",
+             "coarse", "keepstat", "args", "db", "race", "dotdot"],
+            weights=[12, 10, 3, 5, 3, 3, 3, 4, 3, 3, 3, 4, 4, 6, 5, 3, 2, 2 if g.dotdot else 0])[0]
+        if kind == "edit-source" and sources:
+            f = r.choice(sources)
+            self.do(("write", f, self.content_for(f)))
+        elif kind == "edit-header" and headers:
+            h = r.choice(headers)
+            self.do(("write", h, self.content_for(h)))
+        elif kind == "edit-config":
+            self.do(("write", "flyte.yaml", g.config()))
+        elif kind == "shadow":
+            h = r.choice(HEADERS)
+            d = r.choice(["inc/a", "inc/b", "src", "inc/c"])
+            self.do(("write", d + "/" + h, g.header(h)))
+        elif kind == "unshadow" and headers:
+            self.do(("rm", r.choice(headers)))
+        elif kind == "delete" and (sources or headers):
+            self.do(("rm", r.choice(sources + headers)))
+        elif kind == "recreate":
+            f = r.choice(TASK_FILES + PLAIN_FILES + headers)
+            text = self.read(f)
+            if text is not None and r.random() < 0.5:
+                self.do(("rm", f))  # a new inode, the same bytes
+                self.do(("write", f, text))
+            else:
+                self.do(("write", f, self.content_for(f)))
+        elif kind == "rename" and (sources or headers):
+            if r.random() < 0.6 and sources:
+                src = r.choice(sources)
+                dst = r.choice(TASK_FILES + PLAIN_FILES + EXTRA_SOURCES)
+            elif headers:
+                src = r.choice(headers)
+                dst = r.choice(["inc/a", "inc/b", "inc/c", "src"]) + "/" + os.path.basename(src)
+            else:
+                return
+            self.do(("mv", src, dst))
+        elif kind == "symlink":
+            f = r.choice(TASK_FILES + PLAIN_FILES + ["inc/b/macros.hpp", "inc/c/images.hpp"])
+            alt = "alt/" + f.replace("/", "_")
+            self.do(("write", alt, self.content_for(f)))
+            depth = f.count("/")
+            self.do(("link", "../" * depth + alt, f))
+        elif kind == "unsymlink":
+            links = [f for f in TASK_FILES + PLAIN_FILES + headers
+                     if os.path.islink(self.runner.p(f))]
+            if links:
+                f = r.choice(links)
+                text = self.read(f)
+                self.do(("rm", f))
+                self.do(("write", f, text if text is not None and r.random() < 0.5
+                         else self.content_for(f)))
+        elif kind == "swap-vendor":
+            target = os.readlink(self.runner.p("vendor")) if os.path.islink(self.runner.p("vendor")) else ""
+            self.do(("link", "vendor_2" if target == "vendor_1" else "vendor_1", "vendor"))
+        elif kind == "touch" and (sources or headers):
+            self.do(("touch", r.choice(sources + headers + ["flyte.yaml"])))
+        elif kind == "coarse" and (sources or headers):
+            f = r.choice(sources + headers)
+            text = self.read(f)
+            self.do(("coarse-write", f, self.same_size_edit(text) if text and r.random() < 0.5
+                     else self.content_for(f)))
+        elif kind == "keepstat" and (sources or headers):
+            f = r.choice(sources + headers)
+            text = self.read(f)
+            if text:
+                self.do(("keepstat-write", f, self.same_size_edit(text)))
+        elif kind == "args":
+            self.new_args()
+        elif kind == "db" and self.mode == "db":
+            self.new_database()
+        elif kind == "race":
+            return self.do(("race",))
+        elif kind == "dotdot":
+            self.do(("link", r.choice(["deep/one", "pinc"]), "dl"))
+        return self.do(("check",))
+
+
+# ---------------------------------------------------------------------------
+# Replay and delta debugging.
+
+def replay(ops, task_scan, workdir, record=None, timeout=120):
+    root = tempfile.mkdtemp(prefix="replay-", dir=workdir)
+    runner = Runner(root, task_scan, record=record, timeout=timeout)
+    try:
+        for op in ops:
+            diff = runner.apply(op)
+            if diff:
+                return diff, runner
+        return None, runner
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def ddmin(ops, fails, deadline):
+    """Zeller's ddmin: a 1-minimal subsequence for which fails() holds."""
+    n = 2
+    while len(ops) >= 2 and time.time() < deadline:
+        chunk = max(1, len(ops) // n)
+        subsets = [ops[i:i + chunk] for i in range(0, len(ops), chunk)]
+        reduced = False
+        for i in range(len(subsets)):
+            complement = [op for j, s in enumerate(subsets) if j != i for op in s]
+            if time.time() < deadline and fails(complement):
+                ops, n, reduced = complement, max(n - 1, 2), True
+                break
+        if not reduced:
+            if n >= len(ops):
+                break
+            n = min(len(ops), n * 2)
+    return ops
+
+
+def write_lit_test(path, ops, task_scan, workdir, seed, step, diff):
+    record = []
+    _, runner = replay(ops, task_scan, workdir, record=record)
+    with open(path, "w") as f:
+        f.write("# Found by test/differential/run.py --seed %d (step %d), shrunk to %d operations.\n"
+                % (seed, step, len(ops)))
+        first = diff.splitlines()[0] if diff else "warm and cold runs differ"
+        f.write("# A warm run must give what a cold run gives; here: %s\n" % first)
+        f.write("# RUN: rm -rf %t && split-file %s %t && cd %t\n")
+        for line in record:
+            f.write("# RUN: %s\n" % line)
+        for i, content in enumerate(runner.versions):
+            f.write("\n//--- v/%d\n" % i)
+            f.write(content if content.endswith("\n") or not content else content + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--task-scan", default=None, help="the binary (default: build*/tool/task-scan)")
+    ap.add_argument("--time-limit", type=float, default=0, help="stop after this many seconds (clean)")
+    ap.add_argument("--shrink-time", type=float, default=900)
+    ap.add_argument("--lit-dir", default=os.path.join(SOURCE_ROOT, "test", "lit", "cache"))
+    ap.add_argument("--name", default=None, help="lit test name for a divergence")
+    ap.add_argument("--no-dotdot", action="store_true",
+                    help="leave out the symlinked -Ilink/../dir include path")
+    ap.add_argument("--restart-every", type=int, default=300,
+                    help="start a new project after this many steps")
+    ap.add_argument("--workdir", default=None)
+    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--progress", type=int, default=100)
+    opts = ap.parse_args()
+
+    task_scan = opts.task_scan or os.environ.get("TASK_SCAN")
+    if not task_scan:
+        for cand in ("build/tool/task-scan",):
+            if os.path.exists(os.path.join(SOURCE_ROOT, cand)):
+                task_scan = os.path.join(SOURCE_ROOT, cand)
+    if not task_scan or not os.access(task_scan, os.X_OK):
+        print("differential: no task-scan binary (use --task-scan)", file=sys.stderr)
+        return 2
+    task_scan = os.path.abspath(task_scan)
+    seed = opts.seed if opts.seed is not None else random.randrange(1 << 30)
+    workdir = opts.workdir or tempfile.mkdtemp(prefix="task-scan-differential-")
+    os.makedirs(workdir, exist_ok=True)
+    start = time.time()
+    print("differential: seed %d, %d steps, %s" % (seed, opts.steps, task_scan), flush=True)
+
+    done = 0
+    project = 0
+    failure = None
+    while done < opts.steps and failure is None:
+        rng = random.Random("%d/%d" % (seed, project))
+        gen = Generator(rng, dotdot=not opts.no_dotdot)
+        root = os.path.join(workdir, "project-%d" % project)
+        shutil.rmtree(root, ignore_errors=True)
+        os.makedirs(root)
+        session = Session(rng, Runner(root, task_scan), gen)
+        session.init_project()
+        diff = session.do(("check",))
+        steps_here = 0
+        while diff is None and done < opts.steps and steps_here < opts.restart_every:
+            if opts.time_limit and time.time() - start > opts.time_limit:
+                break
+            diff = session.step()
+            done += 1
+            steps_here += 1
+            if opts.progress and done % opts.progress == 0:
+                print("differential: %d steps clean (%.0f s)" % (done, time.time() - start), flush=True)
+        if diff is not None:
+            failure = (session.ops, diff, project)
+        if not opts.keep:
+            shutil.rmtree(root, ignore_errors=True)
+        project += 1
+        if opts.time_limit and time.time() - start > opts.time_limit:
+            break
+
+    if failure is None:
+        print("differential: %d steps clean, seed %d (%.0f s)" % (done, seed, time.time() - start))
+        if not opts.keep and not opts.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return 0
+
+    ops, diff, project = failure
+    print("differential: DIVERGENCE after %d steps (seed %d, project %d):\n%s"
+          % (done, seed, project, diff), flush=True)
+    # Shrink: only what precedes the failing check matters.
+    deadline = time.time() + opts.shrink_time
+
+    def fails(candidate):
+        d, _ = replay(candidate, task_scan, workdir)
+        return d is not None
+
+    if not fails(ops):
+        print("differential: the full sequence does not reproduce on replay (timing?); "
+              "not shrunk", flush=True)
+        minimal = ops
+    else:
+        minimal = ddmin(ops, fails, deadline)
+    final_diff, _ = replay(minimal, task_scan, workdir)
+    name = opts.name or "divergence-seed%d" % seed
+    os.makedirs(opts.lit_dir, exist_ok=True)
+    path = os.path.join(opts.lit_dir, name + ".test")
+    write_lit_test(path, minimal, task_scan, workdir, seed, done, final_diff or diff)
+    print("differential: shrunk to %d operations, written to %s\n%s"
+          % (len(minimal), path, final_diff or diff), flush=True)
+    with open(os.path.join(workdir, "ops.json"), "w") as f:
+        json.dump(minimal, f, indent=1)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
