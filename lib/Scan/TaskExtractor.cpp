@@ -16,6 +16,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Driver/Types.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
@@ -215,6 +216,11 @@ private:
                                     std::move(Message));
   }
 
+  Diagnostic &warning(std::string Check, SourceLocation Loc, std::string Message) {
+    return Result.Diagnostics.warning(std::move(Check), position(Loc),
+                                      std::move(Message));
+  }
+
   /// The declaration carrying the written (not inherited) annotation.
   std::pair<FunctionDecl *, const AnnotateAttr *> annotated(FunctionDecl *Canon) {
     for (FunctionDecl *R : Canon->redecls())
@@ -270,13 +276,21 @@ private:
       return;
     }
 
+    if (Def->isConsteval()) {
+      error("task-scan-consteval", At,
+            fmt::format("consteval function '{}' cannot be a task: it runs only "
+                        "while compiling",
+                        Qualified));
+      return;
+    }
+
     ScannedTask Task;
     Task.Function = Qualified;
     Task.UnqualifiedName = Canon->getNameAsString();
     Task.Annotation = position(At);
     Task.Definition = position(Def->getLocation());
     Task.IsExternC = Canon->isExternC();
-    if (!describeContext(Canon, Task, At))
+    if (!describeContext(Canon, Task, At) || !describeInclude(Def, At, Task))
       return;
     bool SignatureOk = describeSignature(Def, Task);
     bool OptionsOk = readArguments(Attr, Annotated, Task);
@@ -297,35 +311,96 @@ private:
     Result.Tasks.push_back(std::move(Task));
   }
 
-  /// Namespaces for a forward declaration, or the header defining the class
-  /// of a static member function.
-  bool describeContext(FunctionDecl *FD, ScannedTask &Task, SourceLocation At) {
-    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
+  /// Whether the file \p Loc was written in can be #included by the
+  /// entrypoint: a header, not a file compiled on its own. The main file is
+  /// one when it was given as a header (pre-commit passes changed headers,
+  /// add_flyte_tasks may list them): compiled as such (`-x c++-header`, as
+  /// the driver does for `.hpp`) or named like one. An included file is one
+  /// unless it is named like a source (a unity build's `#include "a.cpp"`).
+  bool isHeader(SourceLocation Loc) {
+    SourceLocation Expansion = SM.getExpansionLoc(Loc);
+    llvm::StringRef Extension =
+        llvm::sys::path::extension(SM.getFilename(Expansion)).ltrim('.');
+    driver::types::ID Type = driver::types::lookupTypeForExtension(Extension);
+    bool NamedLikeHeader =
+        Type != driver::types::TY_INVALID && driver::types::onlyPrecompileType(Type);
+    if (SM.isWrittenInMainFile(Expansion))
+      return Ctx.getLangOpts().IsHeaderFile || NamedLikeHeader;
+    return NamedLikeHeader || Type == driver::types::TY_INVALID;
+  }
+
+  /// The file the entrypoint #includes to call the task: the header with an
+  /// inline definition (emitted only where it is used, so a declaration
+  /// would not link) or the header defining a static member's class.
+  /// Empty for other free functions, which are forward-declared.
+  bool describeInclude(FunctionDecl *Def, SourceLocation At, ScannedTask &Task) {
+    SourceLocation Needed;
+    std::string What; // "class 'C' of static member task 'C::f'"
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(Def)) {
       const CXXRecordDecl *Class = MD->getParent()->getDefinition();
-      SourceLocation ClassLoc = SM.getExpansionLoc(Class->getLocation());
-      if (SM.isInMainFile(ClassLoc)) {
+      if (!isHeader(Class->getLocation())) {
         error("task-scan-member-in-source", At,
               fmt::format("class '{}' of static member task '{}' must be defined "
                           "in a header so the generated entrypoint can include it",
-                          Class->getQualifiedNameAsString(),
-                          MD->getQualifiedNameAsString()))
+                          Class->getQualifiedNameAsString(), Task.Function))
             .Notes.push_back({position(Class->getLocation()),
-                              "class defined here"});
+                              "class defined here, in a source file"});
         return false;
       }
-      Task.DeclaringHeader = position(ClassLoc).File;
-      if (!isIncludeSafePath(Task.DeclaringHeader)) {
-        error("task-scan-header-path", At,
-              fmt::format("the header defining class '{}' of static member "
-                          "task '{}' has a path the generated entrypoint "
-                          "cannot #include (it holds a quote, a backslash, a "
-                          "control character or invalid UTF-8); rename it",
-                          Class->getQualifiedNameAsString(),
-                          MD->getQualifiedNameAsString()));
-        return false;
-      }
-      return true;
+      Needed = Class->getLocation();
+      What = fmt::format("class '{}' of static member task '{}'",
+                         Class->getQualifiedNameAsString(), Task.Function);
     }
+    if (Def->isInlined()) {
+      if (!isHeader(Def->getLocation())) {
+        llvm::StringRef Keyword = Def->isConstexpr() ? "constexpr" : "inline";
+        error("task-scan-inline-in-source", At,
+              fmt::format("task '{}' is {} and defined in a source file: an "
+                          "inline function is emitted only where it is used, so "
+                          "the generated entrypoint could not call it; define it "
+                          "in a header, or drop '{}'",
+                          Task.Function,
+                          Def->isConstexpr() ? "constexpr (so inline)" : "inline",
+                          Keyword.str()))
+            .Notes.push_back({position(Def->getLocation()), "defined here"});
+        return false;
+      }
+      if (!Needed.isValid() || SM.getFileID(SM.getExpansionLoc(Needed)) !=
+                                   SM.getFileID(SM.getExpansionLoc(Def->getLocation()))) {
+        Needed = Def->getLocation();
+        What = fmt::format("inline task '{}'", Task.Function);
+      }
+    }
+    if (!Def->isInlined() && isHeader(Def->getLocation()))
+      warning("task-scan-header-definition", At,
+              fmt::format("task '{}' is defined in a header but not inline: the "
+                          "generated entrypoint declares it and needs the one "
+                          "source that includes this header to define it (a "
+                          "second one is a multiple-definition link error, none "
+                          "an undefined reference); mark it inline and the "
+                          "entrypoint includes the header instead",
+                          Task.Function))
+          .Notes.push_back({position(Def->getLocation()), "defined here"});
+    if (Needed.isInvalid())
+      return true;
+    Task.DeclaringHeader = position(Needed).File;
+    if (!isIncludeSafePath(Task.DeclaringHeader)) {
+      error("task-scan-header-path", At,
+            fmt::format("the header defining {} has a path the generated "
+                        "entrypoint cannot #include (it holds a quote, a "
+                        "backslash, a control character or invalid UTF-8); "
+                        "rename it",
+                        What))
+          .Notes.push_back({position(Needed), "defined here"});
+      return false;
+    }
+    return true;
+  }
+
+  /// The enclosing namespaces, for a forward declaration.
+  bool describeContext(FunctionDecl *FD, ScannedTask &Task, SourceLocation At) {
+    if (isa<CXXMethodDecl>(FD))
+      return true;
     for (const DeclContext *DC = FD->getDeclContext(); DC; DC = DC->getParent()) {
       if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
         Task.Namespaces.insert(Task.Namespaces.begin(),
@@ -339,6 +414,27 @@ private:
       }
     }
     return true;
+  }
+
+  /// A default argument never applies: Flyte passes every input, and a run
+  /// without one fails ("input 'b': missing"). Defaults may be written on
+  /// any declaration, the definition's inherit them.
+  void warnDefaultArguments(FunctionDecl *Def, const ScannedTask &Task) {
+    for (unsigned I = 0; I < Def->getNumParams(); ++I)
+      for (const FunctionDecl *R : Def->redecls()) {
+        const ParmVarDecl *P = R->getParamDecl(I);
+        if (!P->hasDefaultArg() || P->hasInheritedDefaultArg())
+          continue;
+        std::string Name = Def->getParamDecl(I)->getName().str();
+        Result.Diagnostics
+            .warning("task-scan-default-argument", Task.Annotation,
+                     fmt::format("the default argument of parameter '{}' of task "
+                                 "'{}' is never used: Flyte passes every input, "
+                                 "so '{}' must be given in every run",
+                                 Name, Task.Function, Name))
+            .Notes.push_back({position(P->getLocation()), "default argument given here"});
+        break;
+      }
   }
 
   bool describeSignature(FunctionDecl *Def, ScannedTask &Task) {
@@ -383,6 +479,8 @@ private:
       In.ValueType = VT->second;
       Task.Inputs.push_back(std::move(In));
     }
+
+    warnDefaultArguments(Def, Task);
 
     QualType Ret = Def->getReturnType();
     std::string Written = Ret.getAsString(Policy);

@@ -61,8 +61,9 @@ struct ScannedTask {
   std::string Function; ///< Qualified C++ name, e.g. `ml::train`.
   SourcePosition Annotation; ///< Where FLYTE_TASK (or a wrapper) was written.
   SourcePosition Definition; ///< The function's name in its definition.
-  /// For static member functions: the header defining the class, which the
-  /// entrypoint includes; empty for free functions (forward-declared).
+  /// The header the entrypoint includes to call the task: the one with an
+  /// inline (or constexpr) definition, else for a static member function the
+  /// one defining its class; empty for other free functions (forward-declared).
   std::string DeclaringHeader;
   /// Enclosing namespaces, outermost first (for forward declarations).
   std::vector<std::string> Namespaces;
