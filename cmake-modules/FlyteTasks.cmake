@@ -57,6 +57,11 @@ Use it through the package, or with this repository added to the build::
     manifest run the pushed digests for as long as the image's content is
     unchanged (else the tag, with a warning). Images pinned by digest in the
     configuration are built elsewhere and never pushed. Not part of ``all``.
+  ``<name>_pins``
+    Part of ``all``: once the executables are linked, stages each into its
+    build context ``<dir>/images/<key>/`` and writes ``flyte_tasks.py`` and
+    the manifest again, pinning the images ``<name>_push`` pushed whose
+    content is unchanged.
 
   The options are:
 
