@@ -11,6 +11,7 @@
 #include "taskscan/ResultCache.h"
 #include "taskscan/Scanner.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -194,6 +195,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
                                            NotScanned[I]);
       break;
     }
+  llvm::sort(Result.Stats.NotScanned);
   return Result;
 }
 

@@ -5,6 +5,7 @@
 
 #include "taskscan/Scanner.h"
 
+#include "clang/Basic/DiagnosticLex.h"
 #include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Driver/Options.h"
 #include "clang/Driver/Types.h"
@@ -202,8 +203,16 @@ public:
       return;
     }
     LastKept = Level >= DiagnosticsEngine::Error;
-    if (LastKept)
-      Out.error("clang-diagnostic-error", Where, std::string(Message));
+    if (!LastKept)
+      return;
+    Diagnostic &D = Out.error("clang-diagnostic-error", Where, std::string(Message));
+    // Often a header the build generates (protobuf's .pb.h, a version
+    // header) and the build has not run yet: say what to do.
+    if (Info.getID() == diag::err_pp_file_not_found)
+      D.Notes.push_back(
+          {Where, "if the build generates this header, build it first (e.g. 'cmake "
+                  "--build <build-dir> --target <target that generates it>') and run "
+                  "task-scan again; the scan reads what the compiler would read"});
   }
 
 private:

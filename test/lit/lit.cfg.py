@@ -1,6 +1,7 @@
 # lit configuration for task-scan's tool tests: each test holds its input,
 # the command and the expected output side by side.
 import os
+import shutil
 import sys
 import lit.formats
 
@@ -28,3 +29,8 @@ config.substitutions.append(("%{task-scan-bin}", os.path.join(config.task_scan_t
 config.substitutions.append(("%python", sys.executable))
 # The Dockerfile emitter fed hostile strings directly (test/container).
 config.substitutions.append(("%dockerfile-escaping", os.path.join(config.task_scan_obj_root, "test", "container", "taskscan-dockerfile-escaping")))
+
+# Precompiled headers built by Debian's default clang (14) beside clang 19
+# (scripts/install-deps.sh installs it).
+if shutil.which("clang++-14"):
+    config.available_features.add("clang-14")

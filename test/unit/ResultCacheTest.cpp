@@ -26,7 +26,11 @@ protected:
   void SetUp() override {
     llvm::SmallString<128> Dir;
     ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("taskscan-cache", Dir));
-    Root = std::string(Dir);
+    // Real, as the scanner reports files (a temporary directory may be
+    // reached through a symbolic link).
+    llvm::SmallString<128> Real;
+    ASSERT_FALSE(llvm::sys::fs::real_path(Dir, Real));
+    Root = std::string(Real);
     CacheDir = Root + "/cache";
     write("include/wrap.hpp", "#define GPU_TASK(...) FLYTE_TASK(__VA_ARGS__)\n");
     write("include/other.hpp", "int other();\n");
@@ -380,6 +384,42 @@ TEST_F(ResultCacheTest, OrphansAndOldFormatEntriesAreRemovedAtCommit) {
   EXPECT_FALSE(llvm::sys::fs::exists(path("cache/0123456789abcdef0123456789abcdef.entry")));
   EXPECT_TRUE(llvm::sys::fs::exists(path("cache/notes.txt")));
   EXPECT_TRUE(run().lookup(B, B.CommandLine));
+}
+
+TEST_F(ResultCacheTest, RefusalsAreCountedAndTheFirstSaysWhy) {
+  ScanJob A = job("a.cpp");
+  ResultCache Cache = run();
+  EXPECT_FALSE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/gone.hpp")));
+  TranslationUnitResult WithoutMain = resultFor("a.cpp", "include/wrap.hpp");
+  WithoutMain.Dependencies = {path("include/wrap.hpp")};
+  EXPECT_FALSE(Cache.storeResult(A, A.CommandLine, WithoutMain));
+  // Results with clang errors are not meant to be kept: not a refusal.
+  TranslationUnitResult WithErrors = resultFor("a.cpp", "include/wrap.hpp");
+  WithErrors.Diagnostics.error("clang-diagnostic-error", {path("a.cpp"), 1, 1}, "oops");
+  EXPECT_FALSE(Cache.storeResult(A, A.CommandLine, WithErrors));
+  EXPECT_TRUE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  ResultCache::StoreReport Report = Cache.storeReport();
+  EXPECT_EQ(Report.Stored, 1u);
+  EXPECT_EQ(Report.Refused, 2u);
+  EXPECT_EQ(Report.FirstRefusal,
+            "cannot read '" + path("include/gone.hpp") + "', which the scan read");
+}
+
+TEST_F(ResultCacheTest, MainFileNamedThroughASymbolicLink) {
+  // The scan reports the real path of what it opened; the job names the
+  // file through a link to the project directory.
+  ASSERT_FALSE(llvm::sys::fs::create_link(Root, path("link")));
+  ScanJob A = job("a.cpp");
+  A.File = path("link/sub/../a.cpp");
+  ASSERT_FALSE(llvm::sys::fs::create_directories(path("sub")));
+  {
+    ResultCache Cache = run();
+    EXPECT_TRUE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")))
+        << Cache.storeReport().FirstRefusal;
+  }
+  std::optional<CachedUnit> Hit = run().lookup(A, A.CommandLine);
+  ASSERT_TRUE(Hit);
+  EXPECT_EQ(Hit->Result.MainFile, path("a.cpp"));
 }
 
 } // namespace
