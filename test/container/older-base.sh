@@ -46,7 +46,7 @@ BASE="localhost/task-scan-bullseye:11"
 step "import the bullseye base as $BASE"
 podman import "$BASE_TAR" "$BASE" >/dev/null 2>"$WORK/import.log" ||
   { cat "$WORK/import.log" >&2; fail "podman could not import $BASE_TAR"; }
-libc=$(podman run --rm --pull=never --network=none "$BASE" /usr/bin/ldd --version | head -1)
+libc=$(podman run --rm --pull=never --network=none "$BASE" /usr/bin/ldd --version | sed -n 1p)
 echo "$libc"
 case $libc in *2.31*) ;; *) fail "the base is not glibc 2.31: $libc" ;; esac
 

@@ -127,7 +127,7 @@ stored=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$REG
 step "2. the next build pins flyte_tasks.py; the task runs from the image pulled by digest"
 cmake --build "$BIN" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "build failed"; }
 [ "$(pinned_of default)" = "$first" ] || fail "the manifest pins '$(pinned_of default)', expected $first"
-words=$(task_command "$GEN" demo.add | head -1)
+words=$(task_command "$GEN" demo.add | sed -n 1p)
 [ "$words" = "$first" ] || fail "flyte_tasks.py runs demo.add in '$words', expected $first"
 podman rmi -f "$REGISTRY/demo/default:1.0" "$REGISTRY/demo/gpu:1.0" "$REGISTRY/demo/spark:1.0" >/dev/null
 podman pull --tls-verify=false "$first" >/dev/null 2>"$WORK/pull.log" || { cat "$WORK/pull.log" >&2; fail "cannot pull $first"; }
@@ -147,13 +147,13 @@ cmake --build "$BIN" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fai
 grep -q "image 'default' was pushed as $first, but its executable changed since" "$WORK/build.log" ||
   { cat "$WORK/build.log" >&2; fail "the build does not say that the pin was dropped"; }
 [ "$(pinned_of default)" = "" ] || fail "the manifest still pins default after a change"
-[ "$(task_command "$GEN" demo.add | head -1)" = "$REGISTRY/demo/default:1.0" ] ||
+[ "$(task_command "$GEN" demo.add | sed -n 1p)" = "$REGISTRY/demo/default:1.0" ] ||
   fail "flyte_tasks.py does not fall back to the tag after a change"
 cmake --build "$BIN" --target demo_push >"$WORK/push.log" 2>&1 || { cat "$WORK/push.log" >&2; fail "demo_push failed"; }
 second=$(locked_of default)
 [ -n "$second" ] && [ "$second" != "$first" ] || fail "the changed image got no new digest ($second)"
 cmake --build "$BIN" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "build failed"; }
-[ "$(task_command "$GEN" demo.add | head -1)" = "$second" ] || fail "flyte_tasks.py does not pin $second"
+[ "$(task_command "$GEN" demo.add | sed -n 1p)" = "$second" ] || fail "flyte_tasks.py does not pin $second"
 podman rmi -f "$REGISTRY/demo/default:1.0" >/dev/null
 podman pull --tls-verify=false "$second" >/dev/null 2>"$WORK/pull.log" || { cat "$WORK/pull.log" >&2; fail "cannot pull $second"; }
 expect_add 43
