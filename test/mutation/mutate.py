@@ -138,7 +138,7 @@ def parse_entry(path):
     return m
 
 
-def load_catalogue(catalogue_dir, only=None):
+def load_catalogue(catalogue_dir, only=None, skip=None):
     entries = sorted(f for f in os.listdir(catalogue_dir) if f.endswith(".mut"))
     mutations, errors = [], []
     for f in entries:
@@ -147,7 +147,7 @@ def load_catalogue(catalogue_dir, only=None):
         except CatalogueError as e:
             errors.append(str(e))
             continue
-        if only and not re.search(only, m.name):
+        if (only and not re.search(only, m.name)) or (skip and re.search(skip, m.name)):
             continue
         mutations.append(m)
     names = [m.name for m in mutations]
@@ -216,7 +216,8 @@ def check_tests_exist(root, build_dir, mutation):
 
 def check(args):
     """Cheap: every entry is well-formed, applies to the source tree and names existing tests."""
-    mutations, errors = load_catalogue(args.catalogue, args.only)
+    catalogue = args.catalogue or os.path.join(args.source_dir, "test", "mutation", "catalogue")
+    mutations, errors = load_catalogue(catalogue, args.only, args.skip)
     failures = list(errors)
     for m in mutations:
         try:
@@ -354,21 +355,23 @@ def write_files(root, contents):
 
 
 def run_all(args):
-    mutations, errors = load_catalogue(args.catalogue, args.only)
-    if errors:
-        for e in errors:
-            log(f"error: {e}")
-        return 2
     scratch = os.path.abspath(args.scratch)
     src, build_dir = os.path.join(scratch, "src"), os.path.join(scratch, "build")
     logs = os.path.join(scratch, "logs")
     shutil.rmtree(logs, ignore_errors=True)
     os.makedirs(logs)
+    changed = sync_tree(tree_files(args.source_dir, args.rev), src)
+    # The catalogue of the copied tree: the entries and the code they mutate come together.
+    catalogue = args.catalogue or os.path.join(src, "test", "mutation", "catalogue")
+    mutations, errors = load_catalogue(catalogue, args.only, args.skip)
+    if errors:
+        for e in errors:
+            log(f"error: {e}")
+        return 2
     what = f"commit {args.rev}" if args.rev else "the work tree"
     log(f"mutation check: {len(mutations)} mutations of {what} of {args.source_dir}")
-    log(f"scratch copy {src}, build {build_dir}, logs {logs}")
-    changed = sync_tree(tree_files(args.source_dir, args.rev), src)
-    log(f"copied ({changed} files changed since the last run)")
+    log(f"scratch copy {src} ({changed} files changed since the last run), build {build_dir}, "
+        f"logs {logs}")
 
     setup_log = os.path.join(logs, "00-setup.log")
     t0 = time.time()
@@ -464,8 +467,10 @@ def main():
                         "names tests that exist (in --build-dir for ctest names); no build")
     p.add_argument("--source-dir", default=DEFAULT_SOURCE, help="the repository (default: this one)")
     p.add_argument("--build-dir", help="with --check: a build of --source-dir to look ctest names up in")
-    p.add_argument("--catalogue", default=os.path.join(HERE, "catalogue"))
+    p.add_argument("--catalogue",
+                   help="the folder of entries (default: test/mutation/catalogue of the tree checked)")
     p.add_argument("--only", help="run only the entries whose name matches this regular expression")
+    p.add_argument("--skip", help="leave out the entries whose name matches this regular expression")
     p.add_argument("--rev", default="HEAD",
                    help="the commit to copy (default HEAD); see --work-tree")
     p.add_argument("--work-tree", action="store_true",
