@@ -384,32 +384,18 @@ def run_all(args):
         return 2
     log(f"built the unmutated copy in {time.time() - t0:.0f} s")
 
-    baseline = {}
-    if not args.no_baseline:
-        wanted = []
-        for m in mutations:
-            for t in m.tests:
-                if t not in wanted:
-                    wanted.append(t)
-        for kind, regex in wanted:
-            t0 = time.time()
-            baseline[(kind, regex)] = run_test(kind, regex, src, build_dir, args, setup_log)
-            log(f"baseline {kind} {regex}: {baseline[(kind, regex)]} ({time.time() - t0:.0f} s)")
-
     rows = []
+    credited = {}  # test -> indexes of the rows it caught
     for index, m in enumerate(mutations, 1):
         mlog = os.path.join(logs, f"{m.name}.log")
         t0 = time.time()
         with open(mlog, "w") as f:
             f.write(f"{m.name}: {m.what}\n")
         result, detail = None, ""
-        bad_baseline = [f"{k} {r}" for k, r in m.tests if baseline.get((k, r), "ok") != "ok"]
         try:
             mutated = applied_text(src, m)
         except CatalogueError as e:
             result, detail = "DOES NOT APPLY", str(e)
-        if result is None and bad_baseline:
-            result, detail = "NOT JUDGED", "fails without the mutation: " + ", ".join(bad_baseline)
         if result is None:
             originals = {rel: open(os.path.join(src, rel), encoding="utf-8", newline="").read()
                          for rel in mutated}
@@ -427,6 +413,7 @@ def run_all(args):
                             break
                         if s != "ok":
                             noticed.append(f"{kind} {regex}" + (" (timeout)" if s == "timeout" else ""))
+                            credited.setdefault((kind, regex), []).append(index - 1)
                             if not args.all_tests:
                                 break
                     if result is None:
@@ -437,8 +424,19 @@ def run_all(args):
         rows.append((index, m, result, detail, time.time() - t0))
         log(f"[{index}/{len(mutations)}] {m.name}: {result} ({time.time() - t0:.0f} s) {detail}")
 
-    # Leave the copy built as it was, so the next run starts incremental.
+    # Unmutated again: every test that caught a mutation must pass here, else the catch
+    # proves nothing (it is run after the mutations, only for the tests that were credited).
     build(build_dir, args, setup_log, targets)
+    if not args.no_baseline:
+        for (kind, regex), indexes in credited.items():
+            t0 = time.time()
+            status = run_test(kind, regex, src, build_dir, args, setup_log)
+            log(f"without mutation: {kind} {regex}: {status} ({time.time() - t0:.0f} s)")
+            if status != "ok":
+                for i in indexes:
+                    index, m, _, _, seconds = rows[i]
+                    rows[i] = (index, m, "NOT JUDGED",
+                               f"{kind} {regex} fails without the mutation too", seconds)
 
     width = max(len(m.name) for m in mutations) if mutations else 10
     table = [f"{'#':>3}  {'mutation':<{width}}  {'result':<14}  {'time':>6}  detail"]
@@ -486,7 +484,7 @@ def main():
     p.add_argument("--cmake-arg", action="append", default=[], help="extra configure argument")
     p.add_argument("--lit", default=LIT, help="lit.py")
     p.add_argument("--no-baseline", action="store_true",
-                   help="skip running each named test once without mutation first")
+                   help="skip running each test that caught a mutation once more without it")
     p.add_argument("--all-tests", action="store_true",
                    help="run every named test of a mutation even after one noticed it")
     args = p.parse_args()
