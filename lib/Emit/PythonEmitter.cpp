@@ -210,9 +210,11 @@ class CppContainerTask(ContainerTask):
         os.mkdir(inputs, 0o755)
         for name, value in kwargs.items():
             self.write_input(os.path.join(inputs, name), value)
-        volumes = {inputs: {"bind": input_data_dir, "mode": "ro"}}
+        # Flyte mounts the inputs folder only for a task with inputs, the outputs folder only
+        # for a task with outputs.
+        volumes = {inputs: {"bind": input_data_dir, "mode": "ro"}} if kwargs else {}
         outputs = os.path.join(work, "outputs")
-        if output_types:  # Flyte mounts no outputs folder for a task without outputs
+        if output_types:
             os.mkdir(outputs)
             os.chmod(outputs, 0o777)
             volumes[outputs] = {"bind": output_data_dir, "mode": "rw"}
