@@ -261,6 +261,33 @@ std::vector<std::string> takeInputsFromFlags(std::vector<std::string> &Flags) {
   return Inputs;
 }
 
+/// The task-scan-check pre-commit hook also passes the commit's YAML and
+/// INI files: they are not sources. The image configuration among them
+/// (--config) means it changed, which can break tasks in files the commit
+/// does not touch: \p ConfigChanged is set so that every source is checked.
+std::vector<std::string> dropConfigurationFiles(llvm::ArrayRef<std::string> Given,
+                                                llvm::StringRef ConfigFile,
+                                                bool &ConfigChanged,
+                                                bool &Dropped) {
+  llvm::SmallString<256> ConfigPath;
+  if (!ConfigFile.empty() && llvm::sys::fs::real_path(ConfigFile, ConfigPath))
+    ConfigPath.clear();
+  std::vector<std::string> Sources;
+  for (const std::string &S : Given) {
+    llvm::SmallString<256> Path;
+    bool IsConfig = !ConfigPath.empty() && !llvm::sys::fs::real_path(S, Path) &&
+                    Path == ConfigPath;
+    std::string Extension = llvm::sys::path::extension(S).lower();
+    if (IsConfig || Extension == ".yaml" || Extension == ".yml" || Extension == ".ini") {
+      ConfigChanged |= IsConfig;
+      Dropped = true;
+      continue;
+    }
+    Sources.push_back(S);
+  }
+  return Sources;
+}
+
 int run(int Argc, const char **Argv) {
   // Everything after `--` is compiler flags (clang-tidy's convention).
   int OptionArgc = Argc;
@@ -289,7 +316,13 @@ int run(int Argc, const char **Argv) {
   }
   for (std::string &Input : takeInputsFromFlags(Flags))
     Sources.push_back(Input);
-  if (Sources.empty() && BuildPath.empty())
+  bool ConfigChanged = false, DroppedConfiguration = false;
+  std::vector<std::string> Given(Sources.begin(), Sources.end());
+  Sources.clear();
+  for (std::string &S :
+       dropConfigurationFiles(Given, ConfigFile, ConfigChanged, DroppedConfiguration))
+    Sources.push_back(S);
+  if (Sources.empty() && BuildPath.empty() && !DroppedConfiguration)
     return usageError("no sources given (pass files, or -p <build-dir> to scan "
                       "every file of compile_commands.json)");
   if (!isValidProjectName(ProjectName))
@@ -325,7 +358,29 @@ int run(int Argc, const char **Argv) {
     return usageError(fmt::format("cannot load the compilation database from '{}': {}",
                                   BuildPath.getValue(), DatabaseError));
   std::vector<std::string> SourceList(Sources.begin(), Sources.end());
-  std::vector<ScanJob> ScanJobs = jobsFromDatabase(*Database, SourceList);
+  if (ConfigChanged) {
+    std::vector<std::string> All = Database->getAllFiles();
+    if (All.empty())
+      llvm::WithColor::note(llvm::errs(), "task-scan")
+          << "the image configuration changed, but no compile database lists the "
+             "project's sources (-p <build-dir> with compile_commands.json): only the "
+             "sources given were checked against it\n";
+    else if (!SourceList.empty()) {
+      std::set<std::string> Listed(All.begin(), All.end());
+      for (const std::string &S : SourceList) {
+        llvm::SmallString<256> Absolute(S);
+        llvm::sys::fs::make_absolute(Absolute);
+        llvm::sys::path::remove_dots(Absolute, /*remove_dot_dot=*/false);
+        if (!Listed.count(std::string(Absolute)))
+          All.push_back(S);
+      }
+      SourceList = std::move(All);
+    }
+  }
+  // Only other YAML or INI files given: nothing to scan (not every file).
+  bool NothingToScan = DroppedConfiguration && !ConfigChanged && SourceList.empty();
+  std::vector<ScanJob> ScanJobs =
+      NothingToScan ? std::vector<ScanJob>() : jobsFromDatabase(*Database, SourceList);
 
   ScanOptions Options;
   Options.ResourceDir = *Resources;
