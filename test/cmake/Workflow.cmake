@@ -19,7 +19,8 @@ set(bin "${WORK_DIR}/build")
 flyte_test_fresh_copy("${TEST_SOURCE_DIR}/project" "${src}")
 find_program(NM nm REQUIRED)
 
-set(configure_args -S "${src}" -B "${bin}" -G "${GENERATOR}" "-DFLYTE_TEST_MODE=${MODE}")
+set(configure_args -S "${src}" -B "${bin}" -G "${GENERATOR}" "-DFLYTE_TEST_MODE=${MODE}"
+                   -DFLYTE_TEST_HEADER_TASKS=ON)
 set(task_scan_src "${TASK_SCAN_SOURCE_DIR}")
 if(MODE STREQUAL "subdirectory")
   # A copy, which the test edits as an upgrade would.
@@ -172,6 +173,27 @@ flyte_test_expect("demo.scale (COMPILE_DEFINITIONS DEMO_SCALE=3)" "${scaled}" MA
 flyte_test_run("demo_gpu run demo.train" OUTPUT trained
   COMMAND "${exe_dir}/demo_gpu" run demo.train --arg epochs=2 --arg learning_rate=0.5)
 flyte_test_expect("demo.train" "${trained}" MATCHES "o0=0\\.25")
+
+# 2b. Tasks defined in headers (add_flyte_tasks "hdr"): inline and constexpr
+#     tasks in a project header, a header-only library's header given as a
+#     source (its static member and inline tasks), a task in the header of a
+#     library of the project's own (built with flyte::runtime). They link and
+#     run, each called through its header.
+include("${bin}/flyte-header-results.cmake")
+flyte_test_expect_equal("hdr_IMAGE_TARGETS" "${RESULT_HDR_TARGETS}" "hdr_default")
+flyte_test_task_list(listed "${exe_dir}/hdr_default")
+flyte_test_expect_equal("hdr_default --list" "${listed}"
+  "demo.in_source;demo.inline_tasks.add_one;demo.inline_tasks.twice;hol.Stats.mean;hol.median3;wordlib.letter_count")
+foreach(run "demo.inline_tasks.add_one;x=41;o0=42" "demo.inline_tasks.twice;x=21;o0=42"
+            "demo.in_source;x=42;o0=42" "hol.Stats.mean;xs=40;xs=44;o0=42"
+            "hol.median3;a=99;b=42;c=1;o0=42" "wordlib.letter_count;text=four words;o0=9")
+  list(POP_FRONT run task)
+  list(POP_BACK run expected)
+  list(TRANSFORM run PREPEND "--arg;")
+  flyte_test_run("hdr_default run ${task}" OUTPUT output
+    COMMAND "${exe_dir}/hdr_default" run ${task} ${run})
+  flyte_test_expect("hdr_default run ${task}" "${output}" MATCHES "^${expected}[\r\n]")
+endforeach()
 check_no_op_build("no-op build")
 if(GENERATOR MATCHES "Multi-Config")
   # Each configuration has its own flags and executables; one scan serves both.
@@ -195,6 +217,10 @@ check_rebuilt("build after the source edit" "${log}"
   BUILT "text\\.cpp\\.o" "images/extra/entrypoint\\.cpp\\.o" "demo_extra"
   NOT_BUILT "arith\\.cpp\\.o" "train\\.cpp\\.o" "helper" "images/default/" "images/gpu/")
 check_images(default "demo.add demo.scale" extra "demo.count_words" gpu "demo.train")
+# The executable of image 'spark', which is gone, is gone too.
+if(EXISTS "${exe_dir}/demo_spark")
+  message(FATAL_ERROR "image 'spark' has no task left, but ${exe_dir}/demo_spark is still there")
+endif()
 check_no_op_build("no-op build after the source edit")
 
 # 4. A header edit: the GPU wrapper's image constant now names 'spark', so
@@ -205,5 +231,8 @@ check_rebuilt("build after the header edit" "${log}"
   BUILT "train\\.cpp\\.o" "images/spark/entrypoint\\.cpp\\.o" "demo_spark"
   NOT_BUILT "arith\\.cpp\\.o" "text\\.cpp\\.o" "helper" "images/default/" "images/extra/")
 check_images(default "demo.add demo.scale" extra "demo.count_words" spark "demo.train")
+if(EXISTS "${exe_dir}/demo_gpu")
+  message(FATAL_ERROR "image 'gpu' has no task left, but ${exe_dir}/demo_gpu is still there")
+endif()
 check_no_op_build("no-op build after the header edit")
 flyte_test_end()
