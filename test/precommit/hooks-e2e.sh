@@ -175,17 +175,12 @@ if commit_refused "misspelt image, compile_flags.txt" "typo"; then
 fi
 
 # 2c. Flags after `--` in args: pre-commit appends the file names after
-#     them, so task-scan must take the sources that follow `--`. Probed
-#     first: a task-scan without that support is reported, not failed.
-if task-scan --check --image x:1 -- -std=c++17 -Iinclude src/etl.cpp >"$log" 2>&1; then
-  sed -i 's/args: \[--config, flyte.yaml, -p, .\]/args: [--config, flyte.yaml, --, -std=c++17, -Iinclude]/' .pre-commit-config.yaml
-  git add .pre-commit-config.yaml src/train.cpp
-  if commit_refused "misspelt image, flags after --" "typo"; then
-    expect_in_log "misspelt image, flags after --: reported" \
-      "src/train.cpp:5:1: error: task 'ml.train': unknown image 'gpux'"
-  fi
-else
-  echo "SKIP: misspelt image, flags after --: this task-scan does not take sources after '--'"
+#     them, so task-scan must take the sources that follow `--`.
+sed -i 's/args: \[--config, flyte.yaml, -p, .\]/args: [--config, flyte.yaml, --, -std=c++17, -Iinclude]/' .pre-commit-config.yaml
+git add .pre-commit-config.yaml src/train.cpp
+if commit_refused "misspelt image, flags after --" "typo"; then
+  expect_in_log "misspelt image, flags after --: reported" \
+    "src/train.cpp:5:1: error: task 'ml.train': unknown image 'gpux'"
 fi
 
 # 3. A misspelt key and an unsupported signature in two files: one run of
@@ -233,6 +228,44 @@ if commit_refused "removed generated file" "oops"; then
     "gen/manifest.json: error: generated file is missing"
 fi
 git reset -q HEAD gen/manifest.json && git checkout -q -- gen/manifest.json
+
+# 6b. A commit of a header alone: pre-commit passes it as a source. A static
+#     member task's class and an inline task in it are in a header, not a
+#     false error; with flags after `--`, then with -p build (whose database
+#     lists no header), the project's .pre-commit-config.yaml in the commit.
+cat > include/stats.hpp <<'CPP'
+#pragma once
+#include <flyte/task.hpp>
+#include <vector>
+namespace stats {
+struct Stats {
+  FLYTE_TASK() static double mean(std::vector<double> xs) { return xs.empty() ? 0.0 : xs[0]; }
+};
+FLYTE_TASK() inline long add_one(long x) { return x + 1; }
+}
+CPP
+git add include/stats.hpp
+commit_ok "header alone, flags after --" "stats header"
+if grep -qE -- "annotations and images\)\.+Passed" "$log"; then pass "header alone, flags after --: task-scan-check ran"
+else fail "header alone, flags after --: task-scan-check did not run"; fi
+sed -i 's/args: \[--config, flyte.yaml, --, -std=c++17, -Iinclude\]/args: [--config, flyte.yaml, -p, build]/' .pre-commit-config.yaml
+sed -i 's/return x + 1;/return x + 2;/' include/stats.hpp
+git add include/stats.hpp .pre-commit-config.yaml
+commit_ok "header alone, -p build" "stats header edit"
+if grep -qE -- "annotations and images\)\.+Passed" "$log"; then pass "header alone, -p build: task-scan-check ran"
+else fail "header alone, -p build: task-scan-check did not run"; fi
+
+# 6c. A commit of the image configuration alone that removes an image a task
+#     uses (ml.train runs in 'spark'): task-scan-check checks every source of
+#     the compile database, not only the files in the commit.
+sed -i '/spark:/d' flyte.yaml
+git add flyte.yaml
+if commit_refused "configuration alone, image removed" "drop spark"; then
+  expect_in_log "configuration alone, image removed: reported by task-scan-check" \
+    "- hook id: task-scan-check" \
+    "src/train.cpp:5:1: error: task 'ml.train': unknown image 'spark' in container_image"
+fi
+git reset -q HEAD flyte.yaml && git checkout -q -- flyte.yaml
 
 # 7. `pre-commit try-repo` tries the hooks without a config entry (with the
 #    default image from the environment, as flytekit reads it).
