@@ -145,6 +145,21 @@ TEST(AnnotationArgumentsTest, TimeoutUnitsEachCountAsThemselves) {
   }
 }
 
+// Resource values: Kubernetes quantities (a decimal number, then a binary or
+// decimal suffix or an exponent with digits); anything else is refused.
+TEST(AnnotationArgumentsTest, ResourceQuantities) {
+  for (const char *Good : {"500m", "2", "4Gi", "1.5", "1e3", "2E+6", "3e-2", ".5", "+1", "0",
+                           "128Mi", "1Ki", "2Ei", "100n", "5u", "1k", "3M", "1T", "2P", "7E"}) {
+    TaskOptions O;
+    EXPECT_TRUE(problems(std::string("requests_mem = \"") + Good + "\"", O).empty()) << Good;
+  }
+  for (const char *Bad : {"1e", "2E+", "3e-", "4GB", "4 GB", "", "-1", "1.2.3", "Gi", "1e3.5",
+                          "1ki", "e3", ".", "1m1", "1e3Gi"}) {
+    TaskOptions O;
+    EXPECT_EQ(problems(std::string("requests_mem = \"") + Bad + "\"", O).size(), 1u) << Bad;
+  }
+}
+
 TEST(AnnotationArgumentsTest, TaskNames) {
   EXPECT_TRUE(isValidTaskName("ml.train"));
   EXPECT_TRUE(isValidTaskName("_x-1"));

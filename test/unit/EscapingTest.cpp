@@ -297,6 +297,67 @@ TEST(EscapingTest, DepfilePathEscapesSpaceHashAndDollar) {
   EXPECT_FALSE(depfilePath("trailing\n"));
 }
 
+/// Compiles \p Source with the host C++ compiler (trigraphs on, so a "??/"
+/// left in a literal would turn into a backslash) and returns what the
+/// program prints, or nullopt (with a test failure) when that fails.
+static std::optional<std::string> compileAndRun(const std::string &Compiler,
+                                                const std::string &Source) {
+  llvm::SmallString<128> Cpp, Exe, Output;
+  if (llvm::sys::fs::createTemporaryFile("escaping", "cpp", Cpp) ||
+      llvm::sys::fs::createTemporaryFile("escaping", "exe", Exe) ||
+      llvm::sys::fs::createTemporaryFile("escaping-out", "txt", Output)) {
+    ADD_FAILURE() << "cannot create temporary files";
+    return std::nullopt;
+  }
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Cpp, EC);
+    OS << Source;
+  }
+  std::string Error;
+  llvm::StringRef Compile[] = {Compiler, "-std=c++17", "-trigraphs", "-w", "-o", Exe, Cpp};
+  std::optional<llvm::StringRef> Redirects[] = {std::nullopt, Output.str(), Output.str()};
+  int Status = llvm::sys::ExecuteAndWait(Compiler, Compile, std::nullopt, Redirects, 300, 0,
+                                         &Error);
+  if (Status == 0) {
+    llvm::StringRef Run[] = {Exe};
+    Status = llvm::sys::ExecuteAndWait(Exe, Run, std::nullopt, Redirects, 60, 0, &Error);
+  }
+  auto Buffer = llvm::MemoryBuffer::getFile(Output);
+  llvm::sys::fs::remove(Cpp);
+  llvm::sys::fs::remove(Exe);
+  llvm::sys::fs::remove(Output);
+  if (Status != 0 || !Buffer) {
+    ADD_FAILURE() << "compiling or running the literals failed (" << Status << "): " << Error
+                  << (Buffer ? (*Buffer)->getBuffer().str() : "");
+    return std::nullopt;
+  }
+  return (*Buffer)->getBuffer().str();
+}
+
+TEST(EscapingTest, CppStringLiteralRoundTripsThroughTheCompiler) {
+  auto Compiler = llvm::sys::findProgramByName("c++");
+  if (!Compiler)
+    GTEST_SKIP() << "c++ not found";
+  // Each literal must be exactly one string token: `{literal, sizeof literal - 1}`
+  // does not compile when a quote ends it early.
+  std::string Source = "#include <cstdio>\nstruct S { const char *Text; unsigned long Size; };\n"
+                       "static const S Strings[] = {\n";
+  for (const std::string &S : hostileStrings()) {
+    std::string L = cppStringLiteral(S);
+    Source += "  {" + L + ", sizeof " + L + " - 1},\n";
+  }
+  Source += "};\nint main() {\n"
+            "  for (const S &E : Strings) {\n"
+            "    for (unsigned long I = 0; I < E.Size; ++I)\n"
+            "      std::printf(\"%02x\", (unsigned)(unsigned char)E.Text[I]);\n"
+            "    std::printf(\"\\n\");\n"
+            "  }\n}\n";
+  auto Out = compileAndRun(*Compiler, Source);
+  ASSERT_TRUE(Out);
+  EXPECT_EQ(*Out, hexLines(hostileStrings())); // C++ holds any byte, invalid UTF-8 too
+}
+
 TEST(EscapingTest, CppStringLiteralHoldsOnlyPrintableAscii) {
   for (const std::string &S : hostileStrings()) {
     std::string L = cppStringLiteral(S);
