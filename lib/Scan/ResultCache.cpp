@@ -5,8 +5,12 @@
 //   task-scan-cache 2
 //   tool <32 hex>                 hash of the tool identity
 //   files <N>
-//   <16 hex xxh3> <size> <path>   N rows, numbered from 0; "- - <path>" for
-//                                 a file that must stay absent
+//   <16 hex xxh3> <size> <stat> <path>
+//                                 N rows, numbered from 0; "- - - <path>" for
+//                                 a file that must stay absent. <stat> is
+//                                 <dev>.<ino>.<mtime ns>.<ctime ns> in hex,
+//                                 or "-" when the file was racily clean (see
+//                                 RacyWindow)
 //   entries <M>
 //   <32 hex key> skipped|parsed <last used, unix seconds> <row> <row> ...
 //   result <bytes>                after a parsed entry's line only
@@ -15,6 +19,9 @@
 //
 // An entry's first row is its main file. A path may have several rows when
 // entries saw different contents of it; each row is checked on its own.
+//
+// A row is checked as git checks its index: a file whose stat() fields all
+// still match is unchanged; only the others are hashed.
 //
 //===----------------------------------------------------------------------===//
 #include "taskscan/ResultCache.h"
@@ -38,13 +45,43 @@
 #include <atomic>
 #include <cstdlib>
 
+#include <sys/stat.h>
+
 namespace taskscan {
 
 namespace fs = llvm::sys::fs;
 
 namespace {
 
-constexpr llvm::StringLiteral Magic = "task-scan-cache 2";
+constexpr llvm::StringLiteral Magic = "task-scan-cache 3";
+
+/// A file changed this close to (or after) the start of the run that hashed
+/// it is "racily clean": a later write in the same timestamp tick (one
+/// second on some file systems; the kernel's clock also lags the system
+/// clock by a tick) could leave every stat() field as it was. Its row keeps
+/// no stat, so every run hashes it.
+constexpr std::chrono::seconds RacyWindow{2};
+
+std::optional<FileStat> fromStat(const struct stat &St) {
+  if (!S_ISREG(St.st_mode))
+    return std::nullopt;
+  FileStat F;
+  F.Device = static_cast<uint64_t>(St.st_dev);
+  F.Inode = static_cast<uint64_t>(St.st_ino);
+  F.Size = static_cast<uint64_t>(St.st_size);
+#if defined(__APPLE__)
+  F.ModifiedNs = int64_t(St.st_mtimespec.tv_sec) * 1000000000 + St.st_mtimespec.tv_nsec;
+  F.ChangedNs = int64_t(St.st_ctimespec.tv_sec) * 1000000000 + St.st_ctimespec.tv_nsec;
+#else
+  F.ModifiedNs = int64_t(St.st_mtim.tv_sec) * 1000000000 + St.st_mtim.tv_nsec;
+  F.ChangedNs = int64_t(St.st_ctim.tv_sec) * 1000000000 + St.st_ctim.tv_nsec;
+#endif
+  return F;
+}
+
+int64_t nanoseconds(llvm::sys::TimePoint<> T) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(T.time_since_epoch()).count();
+}
 constexpr llvm::StringLiteral IndexName = "index";
 constexpr llvm::StringLiteral LockName = "index.lock";
 constexpr llvm::StringLiteral TempPrefix = "index.tmp-";
@@ -56,16 +93,21 @@ std::optional<FileDigest> readDigest(llvm::StringRef Path) {
     return std::nullopt;
   }
   FileDigest D;
-  fs::file_status Status;
-  bool Ok = !fs::status(*File, Status) && Status.type() == fs::file_type::regular_file;
+  std::optional<FileStat> Stat = FileStat::ofOpenFile(*File);
+  bool Ok = Stat.has_value();
   if (Ok) {
-    auto Buffer = llvm::MemoryBuffer::getOpenFile(*File, Path, Status.getSize(),
+    auto Buffer = llvm::MemoryBuffer::getOpenFile(*File, Path, Stat->Size,
                                                   /*RequiresNullTerminator=*/false);
     Ok = bool(Buffer);
     if (Ok) {
       D.Hash = llvm::xxh3_64bits((*Buffer)->getBuffer());
       D.Size = (*Buffer)->getBufferSize();
-      D.ModificationTime = Status.getLastModificationTime();
+      // The later of mtime and ctime: a write sets both, a set-back mtime
+      // (touch -d) does not hide it.
+      D.ModificationTime = llvm::sys::TimePoint<>(
+          std::chrono::duration_cast<llvm::sys::TimePoint<>::duration>(
+              std::chrono::nanoseconds(std::max(Stat->ModifiedNs, Stat->ChangedNs))));
+      D.Stat = *Stat;
     }
   }
   fs::closeFile(*File);
@@ -158,9 +200,30 @@ std::string joinPath(llvm::StringRef Dir, llvm::StringRef Name) {
   return std::string(P);
 }
 
-/// One row as the index writes it: "<hash> <size> <path>".
-std::string rowLine(uint64_t Hash, uint64_t Size, llvm::StringRef Path) {
-  return fmt::format("{:016x} {} {}", Hash, Size, Path.str());
+/// One row as the index writes it: "<hash> <size> <stat> <path>"; no
+/// \p Stat for a racily clean file.
+std::string rowLine(uint64_t Hash, uint64_t Size, const FileStat *Stat, llvm::StringRef Path) {
+  if (!Stat)
+    return fmt::format("{:016x} {} - {}", Hash, Size, Path.str());
+  return fmt::format("{:016x} {} {:x}.{:x}.{:x}.{:x} {}", Hash, Size, Stat->Device,
+                     Stat->Inode, static_cast<uint64_t>(Stat->ModifiedNs),
+                     static_cast<uint64_t>(Stat->ChangedNs), Path.str());
+}
+
+/// "<dev>.<ino>.<mtime>.<ctime>" as rowLine writes it.
+bool parseStat(llvm::StringRef Text, uint64_t Size, FileStat &Out) {
+  llvm::StringRef Dev, Ino, MTime, CTime;
+  std::tie(Dev, Text) = Text.split('.');
+  std::tie(Ino, Text) = Text.split('.');
+  std::tie(MTime, CTime) = Text.split('.');
+  uint64_t M = 0, C = 0;
+  if (!parseHex(Dev, Out.Device) || !parseHex(Ino, Out.Inode) || !parseHex(MTime, M) ||
+      !parseHex(CTime, C))
+    return false;
+  Out.Size = Size;
+  Out.ModifiedNs = static_cast<int64_t>(M);
+  Out.ChangedNs = static_cast<int64_t>(C);
+  return true;
 }
 
 } // namespace
@@ -171,7 +234,9 @@ struct ResultCache::Index {
     llvm::StringRef Line; ///< As written, the key when indexes are merged.
     llvm::StringRef Path;
     uint64_t Hash = 0, Size = 0;
-    bool Absent = false; ///< Valid while the file does not exist.
+    bool Absent = false;  ///< Valid while the file does not exist.
+    bool HasStat = false; ///< Stat holds what the file's stat() was.
+    FileStat Stat;
   };
   struct Entry {
     bool Skipped = false;
@@ -227,15 +292,17 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
   I->Rows.reserve(Files);
   for (uint64_t N = 0; N < Files; ++N) {
     Index::Row R;
-    llvm::StringRef Hash, Size;
+    llvm::StringRef Hash, Size, Stat;
     if (!In.line(Line))
       return nullptr;
     R.Line = Line;
     std::tie(Hash, Line) = Line.split(' ');
-    std::tie(Size, R.Path) = Line.split(' ');
-    R.Absent = Hash == "-" && Size == "-";
+    std::tie(Size, Line) = Line.split(' ');
+    std::tie(Stat, R.Path) = Line.split(' ');
+    R.Absent = Hash == "-" && Size == "-" && Stat == "-";
+    R.HasStat = !R.Absent && Stat != "-";
     if ((!R.Absent && (!parseHex(Hash, R.Hash) || !parseDecimal(Size, R.Size))) ||
-        R.Path.empty())
+        (R.HasStat && !parseStat(Stat, R.Size, R.Stat)) || R.Path.empty())
       return nullptr;
     I->Rows.push_back(R);
   }
@@ -275,6 +342,21 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
     return nullptr;
   I->RowState = std::make_unique<std::atomic<uint8_t>[]>(I->Rows.size());
   return I;
+}
+
+std::optional<FileStat> FileStat::of(llvm::StringRef Path) {
+  llvm::SmallString<256> Name(Path);
+  struct stat St;
+  if (::stat(Name.c_str(), &St) != 0)
+    return std::nullopt;
+  return fromStat(St);
+}
+
+std::optional<FileStat> FileStat::ofOpenFile(int FD) {
+  struct stat St;
+  if (::fstat(FD, &St) != 0)
+    return std::nullopt;
+  return fromStat(St);
 }
 
 std::optional<FileDigest> FileHasher::digest(llvm::StringRef Path) {
@@ -337,8 +419,17 @@ bool ResultCache::rowStillValid(uint32_t Row) {
       fs::file_status Status;
       Known = fs::status(R.Path, Status) ? 1 : 2;
     } else {
-      std::optional<FileDigest> Now = Hasher.digest(R.Path);
-      Known = Now && Now->Hash == R.Hash && Now->Size == R.Size ? 1 : 2;
+      // Unchanged metadata means unchanged content, except for a racily
+      // clean row (it has no stat): only the others are hashed.
+      std::optional<FileStat> Stat;
+      if (R.HasStat)
+        Stat = FileStat::of(R.Path);
+      if (Stat && *Stat == R.Stat) {
+        Known = 1;
+      } else {
+        std::optional<FileDigest> Now = Hasher.digest(R.Path);
+        Known = Now && Now->Hash == R.Hash && Now->Size == R.Size ? 1 : 2;
+      }
     }
     State.store(Known, std::memory_order_relaxed);
   }
@@ -435,7 +526,10 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
                                 D.str()));
     if (D.contains('\n'))
       return refuse("a file name holds a line break");
-    Entry.Rows.push_back(rowLine(Digest->Hash, Digest->Size, D));
+    bool Racy = std::max(Digest->Stat.ModifiedNs, Digest->Stat.ChangedNs) >=
+                nanoseconds(RunStart - RacyWindow);
+    Entry.Rows.push_back(
+        rowLine(Digest->Hash, Digest->Size, Racy ? nullptr : &Digest->Stat, D));
   }
   for (llvm::StringRef A : AbsentFiles) {
     // Created while this run looked: the result may have missed it.
@@ -444,7 +538,7 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
       return refuse(fmt::format("'{}' appeared while the run looked for it", A.str()));
     if (A.contains('\n'))
       return refuse("a file name holds a line break");
-    Entry.Rows.push_back("- - " + A.str());
+    Entry.Rows.push_back("- - - " + A.str());
   }
   if (Result) {
     // The dependencies are the rows.

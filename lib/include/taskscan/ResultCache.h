@@ -56,11 +56,30 @@
 
 namespace taskscan {
 
+/// What stat() says of a file, the fields git's index keeps: a file whose
+/// fields all still match was not written since (a write sets the change
+/// time, which no user can set back), unless it was written within the same
+/// timestamp tick as the stat was taken (see ResultCache: "racily clean").
+struct FileStat {
+  uint64_t Device = 0, Inode = 0, Size = 0;
+  int64_t ModifiedNs = 0, ChangedNs = 0; ///< mtime and ctime, in ns since the epoch.
+
+  bool operator==(const FileStat &O) const {
+    return Device == O.Device && Inode == O.Inode && Size == O.Size &&
+           ModifiedNs == O.ModifiedNs && ChangedNs == O.ChangedNs;
+  }
+  /// The regular file at \p Path (symbolic links followed), else nullopt.
+  static std::optional<FileStat> of(llvm::StringRef Path);
+  /// The regular file open as \p FD, else nullopt.
+  static std::optional<FileStat> ofOpenFile(int FD);
+};
+
 /// What the cache remembers of a file's content.
 struct FileDigest {
   uint64_t Hash = 0; ///< xxh3 of the content.
   uint64_t Size = 0;
   llvm::sys::TimePoint<> ModificationTime;
+  FileStat Stat; ///< Taken before the content was read.
 
   bool sameContent(const FileDigest &O) const {
     return Hash == O.Hash && Size == O.Size;
