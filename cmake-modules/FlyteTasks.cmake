@@ -33,7 +33,8 @@ Use it through the package, or with this repository added to the build::
     ``SOURCES``. The sources are compiled once into an object library with
     ``-ffunction-sections -fdata-sections`` and every executable is linked
     with ``--gc-sections`` (and ``--as-needed``), so each one holds only its
-    own image's tasks and what they use.
+    own image's tasks and what they use. When an edit leaves an image
+    without tasks, its executable is removed from the build tree.
   ``<name>_codegen``
     Runs ``task-scan --output-dir`` and writes the generated files (manifest,
     entrypoints, Dockerfiles, ``flyte_tasks.py``). It runs again when a
@@ -67,7 +68,8 @@ Use it through the package, or with this repository added to the build::
 
   ``SOURCES``
     The C++ files defining the tasks (relative to the current source
-    directory). They must exist when CMake configures.
+    directory). They must exist when CMake configures. Headers may be listed
+    (a header-only library's tasks): they are scanned, not compiled.
   ``CONFIG``
     The image configuration: flytekit's YAML (``images:`` and task-scan's
     ``build:`` section) or the INI form. Required.
@@ -76,7 +78,9 @@ Use it through the package, or with this repository added to the build::
     ``gpu=ghcr.io/acme/gpu:1.2``, or a bare reference for the default image.
   ``LINK_LIBRARIES``
     Libraries the tasks use. Their include directories and definitions are
-    used for the scan too.
+    used for the scan too. A library whose own sources or headers use
+    ``FLYTE_TASK`` links ``flyte::runtime``, the target that provides
+    ``<flyte/task.hpp>`` (``add_flyte_tasks`` links it to ``SOURCES``).
   ``INCLUDE_DIRECTORIES``, ``COMPILE_DEFINITIONS``
     Used to compile and to scan the sources.
   ``OUTPUT_DIR``
