@@ -66,16 +66,28 @@ MissRecordingFileSystem::openFileForRead(const llvm::Twine &Path) {
 void filesOfTranslationUnit(const clang::CompilerInstance &CI,
                             const MissRecordingFileSystem &Lookups,
                             std::vector<std::string> &Read,
-                            std::vector<std::string> &Absent) {
+                            std::vector<std::string> &Absent,
+                            std::vector<std::string> &LookupPaths) {
   const clang::SourceManager &SM = CI.getSourceManager();
   clang::FileManager &Files = CI.getFileManager();
   // Real paths throughout (see RealPath.h): the files the compiler opened,
   // and the files that creating a missed path would create.
   RealPathFinder Real(CI.getVirtualFileSystem());
   Read.clear();
-  for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
+  LookupPaths.clear();
+  // `#include "..."` looks beside the includer as it was named: a source
+  // reached through a symbolic link looks in the link's directory.
+  std::vector<std::string> OpenedDirectories;
+  for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It) {
     Read.push_back(Files.getCanonicalName(It->first).str());
+    llvm::SmallString<256> Opened(It->first.getName());
+    if (!CI.getVirtualFileSystem().makeAbsolute(Opened) && Opened != Read.back()) {
+      LookupPaths.push_back(std::string(Opened));
+      OpenedDirectories.push_back(Real.directory(llvm::sys::path::parent_path(Opened)));
+    }
+  }
   sortUnique(Read);
+  sortUnique(LookupPaths);
 
   const clang::HeaderSearch &Search = CI.getPreprocessor().getHeaderSearchInfo();
   std::vector<std::string> Project, System;
@@ -93,6 +105,9 @@ void filesOfTranslationUnit(const clang::CompilerInstance &CI,
   for (const std::string &File : Read)
     if (!InSystem(File))
       Project.push_back(std::string(llvm::sys::path::parent_path(File)));
+  for (const std::string &Dir : OpenedDirectories)
+    if (!InSystem(Dir))
+      Project.push_back(Dir);
   sortUnique(Project);
 
   Absent.clear();
@@ -100,7 +115,7 @@ void filesOfTranslationUnit(const clang::CompilerInstance &CI,
     std::string Miss = Real.anyPath(Written);
     if (!InSystem(Miss) &&
         llvm::any_of(Project, [&](const std::string &Dir) { return isWithin(Miss, Dir); }))
-      Absent.push_back(std::move(Miss));
+      Absent.push_back(Written);
   }
   sortUnique(Absent);
 }

@@ -50,11 +50,15 @@ private:
 /// \p Absent, the misses of \p Lookups that could change its result: inside
 /// a quoted or angled, non-system include directory, or inside the directory
 /// of a file it read (for `#include "..."` beside the includer) that is not a
-/// system directory.
+/// system directory (decided on real paths, kept as looked up: a symbolic
+/// link re-pointed later must lead to the check of the new target);
+/// \p LookupPaths, the names files of \p Read were opened by where they
+/// differ from the real path (see TranslationUnitResult::LookupPaths).
 void filesOfTranslationUnit(const clang::CompilerInstance &CI,
                             const MissRecordingFileSystem &Lookups,
                             std::vector<std::string> &Read,
-                            std::vector<std::string> &Absent);
+                            std::vector<std::string> &Absent,
+                            std::vector<std::string> &LookupPaths);
 
 } // namespace taskscan
 

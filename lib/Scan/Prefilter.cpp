@@ -123,10 +123,11 @@ public:
   CandidateAction(DependencyScanningWorkerFilesystem &Files,
                   const MissRecordingFileSystem &Lookups, MentionCache &Mentions,
                   std::string WorkingDirectory, Evidence &Found,
-                  std::vector<std::string> &Dependencies, std::vector<std::string> &Absent)
+                  std::vector<std::string> &Dependencies, std::vector<std::string> &Absent,
+                  std::vector<std::string> &LookupPaths)
       : Files(Files), Lookups(Lookups), Mentions(Mentions),
         WorkingDirectory(std::move(WorkingDirectory)), Found(Found),
-        Dependencies(Dependencies), Absent(Absent) {}
+        Dependencies(Dependencies), Absent(Absent), LookupPaths(LookupPaths) {}
 
 protected:
   bool BeginSourceFileAction(CompilerInstance &CI) override {
@@ -160,7 +161,7 @@ protected:
     } while (!Found.Found && Tok.isNot(tok::eof));
     if (Found.Found)
       return;
-    filesOfTranslationUnit(CI, Lookups, Dependencies, Absent);
+    filesOfTranslationUnit(CI, Lookups, Dependencies, Absent, LookupPaths);
   }
 
 private:
@@ -190,6 +191,7 @@ private:
   Evidence &Found;
   std::vector<std::string> &Dependencies;
   std::vector<std::string> &Absent;
+  std::vector<std::string> &LookupPaths;
 };
 
 } // namespace
@@ -216,11 +218,11 @@ PrefilterVerdict Prefilter::check(const ScanJob &Job, const ScanOptions &Options
   }
   llvm::IntrusiveRefCntPtr<FileManager> FileMgr(new FileManager(FileSystemOptions(), Lookups));
   Evidence Found;
-  std::vector<std::string> Dependencies, Absent;
+  std::vector<std::string> Dependencies, Absent, LookupPaths;
   tooling::ToolInvocation Invocation(
       scanCommandLine(Job, Options),
       std::make_unique<CandidateAction>(*Files, *Lookups, Shared->Mentions, Job.Directory,
-                                        Found, Dependencies, Absent),
+                                        Found, Dependencies, Absent, LookupPaths),
       FileMgr.get());
   ErrorCounter Errors;
   Invocation.setDiagnosticConsumer(&Errors);
@@ -238,6 +240,7 @@ PrefilterVerdict Prefilter::check(const ScanJob &Job, const ScanOptions &Options
   Verdict.MayHoldTasks = false;
   Verdict.Dependencies = std::move(Dependencies);
   Verdict.AbsentFiles = std::move(Absent);
+  Verdict.LookupPaths = std::move(LookupPaths);
   return Verdict;
 }
 

@@ -146,6 +146,12 @@ private:
   llvm::StringRef Rest;
 };
 
+/// Whether \p Path names "." or ".." (never so in a real path).
+bool hasDotComponents(llvm::StringRef Path) {
+  return Path.contains("/./") || Path.contains("/../") || Path.ends_with("/.") ||
+         Path.ends_with("/..");
+}
+
 /// A lowercase hex of at most 16 digits, or a decimal; faster than
 /// StringRef::getAsInteger, which matters for 100k row numbers.
 bool parseHex(llvm::StringRef S, uint64_t &Out) {
@@ -454,7 +460,9 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
   for (uint32_t Row : E.Rows) {
     if (!rowStillValid(Row))
       return std::nullopt; // a dependency changed or vanished, or appeared
-    if (!Loaded->Rows[Row].Absent)
+    // A name with "." or ".." components is a lookup row (see store()):
+    // its real path has a row of its own.
+    if (!Loaded->Rows[Row].Absent && !hasDotComponents(Loaded->Rows[Row].Path))
       Dependencies.push_back(Loaded->Rows[Row].Path.str());
   }
   // Stored main file first, the rest as the run gave them (sorted): put the
@@ -486,8 +494,10 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
 
 bool ResultCache::storeSkipped(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
                                llvm::ArrayRef<std::string> Dependencies,
-                               llvm::ArrayRef<std::string> AbsentFiles) {
-  return store(Job, CommandLine, /*Skipped=*/true, Dependencies, AbsentFiles, nullptr);
+                               llvm::ArrayRef<std::string> AbsentFiles,
+                               llvm::ArrayRef<std::string> LookupPaths) {
+  return store(Job, CommandLine, /*Skipped=*/true, Dependencies, AbsentFiles, LookupPaths,
+               nullptr);
 }
 
 bool ResultCache::storeResult(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
@@ -495,12 +505,13 @@ bool ResultCache::storeResult(const ScanJob &Job, llvm::ArrayRef<std::string> Co
   if (hasClangErrors(Result))
     return false;
   return store(Job, CommandLine, /*Skipped=*/false, Result.Dependencies, Result.AbsentFiles,
-               &Result);
+               Result.LookupPaths, &Result);
 }
 
 bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
                         bool Skipped, llvm::ArrayRef<std::string> Dependencies,
                         llvm::ArrayRef<std::string> AbsentFiles,
+                        llvm::ArrayRef<std::string> LookupPaths,
                         const TranslationUnitResult *Result) {
   // Without the main file among the dependencies the entry could not notice
   // the most common edit; such a result is not kept. Both are real paths
@@ -514,6 +525,17 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
   for (const std::string &D : Dependencies)
     if (D != MainFile)
       Ordered.push_back(D);
+  // Rows for the names files were opened by, too: reading through such a
+  // name reads what the compiler would open now, so a re-pointed symbolic
+  // link (or one replaced by a file) changes the row's content. Written
+  // with a leading "/." (the same file to the file system; never in a real
+  // path), which tells lookup() they are not dependencies of their own.
+  std::vector<std::string> Marked;
+  Marked.reserve(LookupPaths.size());
+  for (const std::string &L : LookupPaths)
+    if (llvm::sys::path::is_absolute(L) && !llvm::is_contained(Dependencies, L))
+      Marked.push_back("/." + L);
+  Ordered.insert(Ordered.end(), Marked.begin(), Marked.end());
   for (llvm::StringRef D : Ordered) {
     std::optional<FileDigest> Digest = Hasher.digest(D);
     // Unreadable, or changed while this run read it: the result may not

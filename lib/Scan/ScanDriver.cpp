@@ -158,7 +158,8 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
       Unit.MainFile = realPath(Job.Directory, Job.File);
       Outcomes[I] = Outcome::Skipped;
       if (Cache)
-        Cache->storeSkipped(Job, CacheKeys[I], Verdict.Dependencies, Verdict.AbsentFiles);
+        Cache->storeSkipped(Job, CacheKeys[I], Verdict.Dependencies, Verdict.AbsentFiles,
+                            Verdict.LookupPaths);
       // Kept for --depfile: an edit to any of them may add a task.
       Unit.Dependencies = std::move(Verdict.Dependencies);
       return true;

@@ -13,6 +13,7 @@
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Option/ArgList.h"
 #include "llvm/Option/OptTable.h"
 #include "llvm/Support/FileSystem.h"
@@ -47,7 +48,12 @@ std::vector<ArgumentKind> classifyArguments(llvm::ArrayRef<std::string> Argument
 std::string unscannableLanguage(const ScanJob &Job) {
   namespace types = driver::types;
   types::ID Type = types::TY_INVALID;
-  if (!Job.CommandLine.empty()) {
+  // Only a command with -x needs the driver's reading (a warm run asks
+  // this of every entry).
+  bool HasLanguageOption = llvm::any_of(Job.CommandLine, [](const std::string &A) {
+    return llvm::StringRef(A).starts_with("-x");
+  });
+  if (HasLanguageOption) {
     std::vector<const char *> Argv;
     for (const std::string &A : llvm::ArrayRef(Job.CommandLine).drop_front())
       Argv.push_back(A.c_str());
@@ -230,7 +236,8 @@ public:
         Result(Result) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     extractTasks(Ctx, WorkingDirectory, Result);
-    filesOfTranslationUnit(CI, Lookups, Result.Dependencies, Result.AbsentFiles);
+    filesOfTranslationUnit(CI, Lookups, Result.Dependencies, Result.AbsentFiles,
+                           Result.LookupPaths);
   }
 
 private:

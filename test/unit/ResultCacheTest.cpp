@@ -422,4 +422,24 @@ TEST_F(ResultCacheTest, MainFileNamedThroughASymbolicLink) {
   EXPECT_EQ(Hit->Result.MainFile, path("a.cpp"));
 }
 
+TEST_F(ResultCacheTest, RowsFollowTheNamesFilesWereOpenedBy) {
+  // b.cpp read v/h.hpp, v a symbolic link to v1: the real path is
+  // v1/h.hpp, the name it was opened by v/h.hpp.
+  write("v1/h.hpp", "// one\n");
+  write("v2/h.hpp", "// two\n");
+  ASSERT_FALSE(llvm::sys::fs::create_link("v1", path("v")));
+  ScanJob B = job("b.cpp");
+  ASSERT_TRUE(run().storeSkipped(B, B.CommandLine, {path("b.cpp"), path("v1/h.hpp")}, {},
+                                 {path("v/h.hpp")}));
+  std::optional<CachedUnit> Hit = run().lookup(B, B.CommandLine);
+  ASSERT_TRUE(Hit);
+  // The name is checked, not listed: dependencies stay real paths.
+  EXPECT_EQ(Hit->Result.Dependencies,
+            (std::vector<std::string>{path("b.cpp"), path("v1/h.hpp")}));
+  // v now leads to v2/h.hpp; v1/h.hpp is unchanged.
+  ASSERT_FALSE(llvm::sys::fs::remove(path("v")));
+  ASSERT_FALSE(llvm::sys::fs::create_link("v2", path("v")));
+  EXPECT_FALSE(run().lookup(B, B.CommandLine));
+}
+
 } // namespace

@@ -48,6 +48,9 @@ struct PrefilterVerdict {
   /// What it looked for in the project's include directories and did not
   /// find, when MayHoldTasks is false (see TranslationUnitResult).
   std::vector<std::string> AbsentFiles;
+  /// The names read files were opened by, where not their real paths (see
+  /// TranslationUnitResult::LookupPaths).
+  std::vector<std::string> LookupPaths;
 };
 
 /// Decides, per translation unit, whether it must be parsed. One per run;

@@ -132,7 +132,8 @@ public:
   /// stay absent). False when it cannot be kept (see above).
   bool storeSkipped(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
                     llvm::ArrayRef<std::string> Dependencies,
-                    llvm::ArrayRef<std::string> AbsentFiles = {});
+                    llvm::ArrayRef<std::string> AbsentFiles = {},
+                    llvm::ArrayRef<std::string> LookupPaths = {});
 
   /// Remembers a parse's result (its Dependencies say what it read, its
   /// AbsentFiles what it looked for in vain). Results
@@ -167,7 +168,8 @@ private:
   std::string entryKey(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine) const;
   bool store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
              bool Skipped, llvm::ArrayRef<std::string> Dependencies,
-             llvm::ArrayRef<std::string> AbsentFiles, const TranslationUnitResult *Result);
+             llvm::ArrayRef<std::string> AbsentFiles, llvm::ArrayRef<std::string> LookupPaths,
+             const TranslationUnitResult *Result);
   bool rowStillValid(uint32_t Row);
   bool refuse(std::string Why);
 

@@ -95,6 +95,11 @@ struct TranslationUnitResult {
   /// find (absolute, sorted): adding one may change the result. For the
   /// result cache only; not in the JSON form.
   std::vector<std::string> AbsentFiles;
+  /// The paths the compiler opened files by (absolute, `..` and symbolic
+  /// links as written) where they are not the real paths in Dependencies:
+  /// the result cache checks them too, so a re-pointed symbolic link or a
+  /// link replaced by a file is noticed. Not in the JSON form.
+  std::vector<std::string> LookupPaths;
   bool Parsed = false; ///< False when the prefilter or the cache answered.
 };
 
