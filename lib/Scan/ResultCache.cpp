@@ -32,6 +32,7 @@
 #include "taskscan/FileLock.h"
 #include "taskscan/Version.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
@@ -256,6 +257,10 @@ struct ResultCache::Index {
   llvm::StringMap<Entry> Entries;
   /// Per row: 0 not checked yet, 1 unchanged, 2 changed or gone.
   std::unique_ptr<std::atomic<uint8_t>[]> RowState;
+  /// Per lookup row (a name a file was opened by), the real path the name
+  /// leads to now, resolved once per run.
+  std::mutex TargetLock;
+  llvm::DenseMap<uint32_t, std::string> Targets;
 
   /// The index at \p Path if it is whole and belongs to \p Tool.
   static std::unique_ptr<Index> read(const std::string &Path, llvm::StringRef Tool);
@@ -416,6 +421,17 @@ std::string ResultCache::entryKey(const ScanJob &Job,
   return hex128(Material);
 }
 
+std::string ResultCache::lookupRowTarget(uint32_t Row) {
+  std::lock_guard<std::mutex> Guard(Loaded->TargetLock);
+  auto [It, Inserted] = Loaded->Targets.try_emplace(Row);
+  if (Inserted) {
+    llvm::SmallString<256> Real;
+    if (!fs::real_path(Loaded->Rows[Row].Path, Real))
+      It->second = std::string(Real);
+  }
+  return It->second;
+}
+
 bool ResultCache::rowStillValid(uint32_t Row) {
   std::atomic<uint8_t> &State = Loaded->RowState[Row];
   uint8_t Known = State.load(std::memory_order_relaxed);
@@ -456,13 +472,18 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
       Loaded->Rows[E.Rows.front()].Absent)
     return std::nullopt;
   std::vector<std::string> Dependencies;
+  std::vector<uint32_t> LookupRows;
   Dependencies.reserve(E.Rows.size());
   for (uint32_t Row : E.Rows) {
     if (!rowStillValid(Row))
       return std::nullopt; // a dependency changed or vanished, or appeared
     // A name with "." or ".." components is a lookup row (see store()):
     // its real path has a row of its own.
-    if (!Loaded->Rows[Row].Absent && !hasDotComponents(Loaded->Rows[Row].Path))
+    if (Loaded->Rows[Row].Absent)
+      continue;
+    if (hasDotComponents(Loaded->Rows[Row].Path))
+      LookupRows.push_back(Row);
+    else
       Dependencies.push_back(Loaded->Rows[Row].Path.str());
   }
   // Stored main file first, the rest as the run gave them (sorted): put the
@@ -472,6 +493,12 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
               std::lower_bound(Rest, Dependencies.end(), Dependencies.front()));
   if (!llvm::is_sorted(Dependencies))
     llvm::sort(Dependencies);
+  // Same content is not the same file: a name must still lead to a file
+  // this entry read (a symbolic link replaced by a copy of its target, or
+  // re-pointed at an identical file, is another file for the depfile).
+  for (uint32_t Row : LookupRows)
+    if (!std::binary_search(Dependencies.begin(), Dependencies.end(), lookupRowTarget(Row)))
+      return std::nullopt;
 
   CachedUnit Unit;
   Unit.Result.MainFile = std::move(MainFile);

@@ -170,6 +170,8 @@ private:
              bool Skipped, llvm::ArrayRef<std::string> Dependencies,
              llvm::ArrayRef<std::string> AbsentFiles, llvm::ArrayRef<std::string> LookupPaths,
              const TranslationUnitResult *Result);
+  /// The real path lookup row \p Row's name leads to now ("" if none).
+  std::string lookupRowTarget(uint32_t Row);
   bool rowStillValid(uint32_t Row);
   bool refuse(std::string Why);
 
