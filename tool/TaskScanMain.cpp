@@ -195,11 +195,7 @@ bool depfileContent(llvm::StringRef Target, const ScanResult &Scan, llvm::String
     llvm::sys::fs::make_absolute(Absolute);
     Files.insert(std::string(Absolute));
   }
-  for (const TranslationUnitResult &U : Scan.Units) {
-    if (!U.MainFile.empty())
-      Files.insert(U.MainFile);
-    Files.insert(U.Dependencies.begin(), U.Dependencies.end());
-  }
+  Files.insert(Scan.Dependencies.begin(), Scan.Dependencies.end());
   Out.clear();
   auto Add = [&](llvm::StringRef Name, llvm::StringRef Separator) {
     std::optional<std::string> Word = depfilePath(Name);
@@ -387,6 +383,7 @@ int run(int Argc, const char **Argv) {
   Options.RuntimeIncludeDir = findRuntimeIncludeDir(Argv[0]);
   Options.Jobs = Jobs;
   Options.Prefilter = !ScanAll;
+  Options.Dependencies = !DepFile.empty();
   if (!NoCache)
     Options.CacheDir = CacheDir;
   ScanResult Scan = scanAll(ScanJobs, Options);

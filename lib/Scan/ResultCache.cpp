@@ -32,6 +32,7 @@
 #include "taskscan/FileLock.h"
 #include "taskscan/Version.h"
 
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Config/llvm-config.h"
@@ -243,6 +244,8 @@ struct ResultCache::Index {
     uint64_t Hash = 0, Size = 0;
     bool Absent = false;  ///< Valid while the file does not exist.
     bool HasStat = false; ///< Stat holds what the file's stat() was.
+    /// A name a file was opened by (see store()), not a dependency itself.
+    bool Lookup = false;
     FileStat Stat;
   };
   struct Entry {
@@ -258,9 +261,12 @@ struct ResultCache::Index {
   /// Per row: 0 not checked yet, 1 unchanged, 2 changed or gone.
   std::unique_ptr<std::atomic<uint8_t>[]> RowState;
   /// Per lookup row (a name a file was opened by), the real path the name
-  /// leads to now, resolved once per run.
-  std::mutex TargetLock;
-  llvm::DenseMap<uint32_t, std::string> Targets;
+  /// leads to now, resolved once per run: TargetSlot (fixed once read)
+  /// numbers the lookup rows; a slot's state is 0 unresolved, 1 being
+  /// resolved, 2 resolved into Targets.
+  llvm::DenseMap<uint32_t, uint32_t> TargetSlot;
+  std::unique_ptr<std::atomic<uint8_t>[]> TargetState;
+  std::vector<std::string> Targets;
 
   /// The index at \p Path if it is whole and belongs to \p Tool.
   static std::unique_ptr<Index> read(const std::string &Path, llvm::StringRef Tool);
@@ -269,7 +275,9 @@ struct ResultCache::Index {
 /// An entry stored by this run, not yet in the index.
 struct ResultCache::PendingEntry {
   bool Skipped = false;
-  std::vector<std::string> Rows; ///< Row lines, the main file first.
+  /// Numbers into PendingRows.Lines, the main file first: a large project's
+  /// entries share most rows (the same headers), each kept once.
+  std::vector<uint32_t> Rows;
   std::string Json;
 };
 
@@ -312,6 +320,9 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
     std::tie(Stat, R.Path) = Line.split(' ');
     R.Absent = Hash == "-" && Size == "-" && Stat == "-";
     R.HasStat = !R.Absent && Stat != "-";
+    R.Lookup = !R.Absent && hasDotComponents(R.Path);
+    if (R.Lookup)
+      I->TargetSlot.try_emplace(static_cast<uint32_t>(N), I->TargetSlot.size());
     if ((!R.Absent && (!parseHex(Hash, R.Hash) || !parseDecimal(Size, R.Size))) ||
         (R.HasStat && !parseStat(Stat, R.Size, R.Stat)) || R.Path.empty())
       return nullptr;
@@ -352,6 +363,8 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
   if (!In.done())
     return nullptr;
   I->RowState = std::make_unique<std::atomic<uint8_t>[]>(I->Rows.size());
+  I->TargetState = std::make_unique<std::atomic<uint8_t>[]>(I->TargetSlot.size());
+  I->Targets.resize(I->TargetSlot.size());
   return I;
 }
 
@@ -406,6 +419,13 @@ std::string ResultCache::defaultToolIdentity() {
   return Identity;
 }
 
+uint32_t ResultCache::RowTable::number(llvm::StringRef Line) {
+  auto [It, Inserted] = Numbers.try_emplace(Line, Lines.size());
+  if (Inserted)
+    Lines.push_back(It->getKey());
+  return It->second;
+}
+
 std::string ResultCache::indexPath() const { return joinPath(Directory, IndexName); }
 
 std::string ResultCache::entryKey(const ScanJob &Job,
@@ -422,14 +442,22 @@ std::string ResultCache::entryKey(const ScanJob &Job,
 }
 
 std::string ResultCache::lookupRowTarget(uint32_t Row) {
-  std::lock_guard<std::mutex> Guard(Loaded->TargetLock);
-  auto [It, Inserted] = Loaded->Targets.try_emplace(Row);
-  if (Inserted) {
-    llvm::SmallString<256> Real;
-    if (!fs::real_path(Loaded->Rows[Row].Path, Real))
-      It->second = std::string(Real);
+  uint32_t Slot = Loaded->TargetSlot.find(Row)->second;
+  std::atomic<uint8_t> &State = Loaded->TargetState[Slot];
+  if (State.load(std::memory_order_acquire) == 2)
+    return Loaded->Targets[Slot];
+  llvm::SmallString<256> Real;
+  std::string Target;
+  if (!fs::real_path(Loaded->Rows[Row].Path, Real))
+    Target = std::string(Real);
+  // The first thread to resolve the row keeps its answer for the others;
+  // one that finds it being resolved uses its own.
+  uint8_t Unresolved = 0;
+  if (State.compare_exchange_strong(Unresolved, 1, std::memory_order_acq_rel)) {
+    Loaded->Targets[Slot] = Target;
+    State.store(2, std::memory_order_release);
   }
-  return It->second;
+  return Target;
 }
 
 bool ResultCache::rowStillValid(uint32_t Row) {
@@ -471,34 +499,22 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
   if (E.Rows.empty() || Loaded->Rows[E.Rows.front()].Path != MainFile ||
       Loaded->Rows[E.Rows.front()].Absent)
     return std::nullopt;
-  std::vector<std::string> Dependencies;
-  std::vector<uint32_t> LookupRows;
-  Dependencies.reserve(E.Rows.size());
-  for (uint32_t Row : E.Rows) {
+  for (uint32_t Row : E.Rows)
     if (!rowStillValid(Row))
       return std::nullopt; // a dependency changed or vanished, or appeared
-    // A name with "." or ".." components is a lookup row (see store()):
-    // its real path has a row of its own.
-    if (Loaded->Rows[Row].Absent)
-      continue;
-    if (hasDotComponents(Loaded->Rows[Row].Path))
-      LookupRows.push_back(Row);
-    else
-      Dependencies.push_back(Loaded->Rows[Row].Path.str());
-  }
-  // Stored main file first, the rest as the run gave them (sorted): put the
-  // main file in its place instead of sorting (a warm run does this 100k times).
-  auto Rest = Dependencies.begin() + 1;
-  std::rotate(Dependencies.begin(), Rest,
-              std::lower_bound(Rest, Dependencies.end(), Dependencies.front()));
-  if (!llvm::is_sorted(Dependencies))
-    llvm::sort(Dependencies);
   // Same content is not the same file: a name must still lead to a file
   // this entry read (a symbolic link replaced by a copy of its target, or
   // re-pointed at an identical file, is another file for the depfile).
-  for (uint32_t Row : LookupRows)
-    if (!std::binary_search(Dependencies.begin(), Dependencies.end(), lookupRowTarget(Row)))
+  for (uint32_t Row : E.Rows) {
+    if (!Loaded->Rows[Row].Lookup)
+      continue;
+    std::string Target = lookupRowTarget(Row);
+    if (llvm::none_of(E.Rows, [&](uint32_t Other) {
+          const Index::Row &O = Loaded->Rows[Other];
+          return !O.Absent && !O.Lookup && O.Path == Target;
+        }))
       return std::nullopt;
+  }
 
   CachedUnit Unit;
   Unit.Result.MainFile = std::move(MainFile);
@@ -513,10 +529,30 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
       return std::nullopt;
     Unit.Result.Parsed = false;
   }
-  Unit.Result.Dependencies = std::move(Dependencies);
   std::lock_guard<std::mutex> Guard(PendingLock);
   Used.insert(Key);
+  HitRows.push_back(&E.Rows);
   return Unit;
+}
+
+std::vector<std::string> ResultCache::hitDependencies() {
+  std::vector<std::string> Files;
+  if (!Loaded)
+    return Files;
+  // Hits share most of their rows (the same headers): each row once.
+  llvm::BitVector Seen(Loaded->Rows.size());
+  std::lock_guard<std::mutex> Guard(PendingLock);
+  for (const std::vector<uint32_t> *Rows : HitRows)
+    for (uint32_t Row : *Rows)
+      if (!Seen.test(Row)) {
+        Seen.set(Row);
+        const Index::Row &R = Loaded->Rows[Row];
+        if (!R.Absent && !R.Lookup)
+          Files.push_back(R.Path.str());
+      }
+  llvm::sort(Files);
+  Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+  return Files;
 }
 
 bool ResultCache::storeSkipped(const ScanJob &Job, llvm::ArrayRef<std::string> CommandLine,
@@ -548,6 +584,7 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
     return refuse(fmt::format("'{}' is not among the files its scan read", MainFile));
   PendingEntry Entry;
   Entry.Skipped = Skipped;
+  std::vector<std::string> Lines;
   std::vector<llvm::StringRef> Ordered = {MainFile};
   for (const std::string &D : Dependencies)
     if (D != MainFile)
@@ -577,8 +614,7 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
       return refuse("a file name holds a line break");
     bool Racy = std::max(Digest->Stat.ModifiedNs, Digest->Stat.ChangedNs) >=
                 nanoseconds(RunStart - RacyWindow);
-    Entry.Rows.push_back(
-        rowLine(Digest->Hash, Digest->Size, Racy ? nullptr : &Digest->Stat, D));
+    Lines.push_back(rowLine(Digest->Hash, Digest->Size, Racy ? nullptr : &Digest->Stat, D));
   }
   for (llvm::StringRef A : AbsentFiles) {
     // Created while this run looked: the result may have missed it.
@@ -587,7 +623,7 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
       return refuse(fmt::format("'{}' appeared while the run looked for it", A.str()));
     if (A.contains('\n'))
       return refuse("a file name holds a line break");
-    Entry.Rows.push_back("- - - " + A.str());
+    Lines.push_back("- - - " + A.str());
   }
   if (Result) {
     // The dependencies are the rows.
@@ -598,6 +634,9 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
   }
   std::string Key = entryKey(Job, CommandLine);
   std::lock_guard<std::mutex> Guard(PendingLock);
+  Entry.Rows.reserve(Lines.size());
+  for (const std::string &Line : Lines)
+    Entry.Rows.push_back(PendingRows.number(Line));
   Pending.insert_or_assign(Key, std::move(Entry));
   ++Report.Stored;
   return true;
@@ -617,6 +656,7 @@ ResultCache::StoreReport ResultCache::storeReport() {
 
 bool ResultCache::commit() {
   llvm::StringMap<PendingEntry> New;
+  RowTable NewRows;
   llvm::StringSet<> UsedNow;
   {
     std::lock_guard<std::mutex> Guard(PendingLock);
@@ -624,6 +664,8 @@ bool ResultCache::commit() {
       return true; // a warm run writes nothing
     New = std::move(Pending);
     Pending.clear();
+    NewRows = std::move(PendingRows);
+    PendingRows = RowTable();
     UsedNow = Used;
   }
   if (fs::create_directories(Directory))
@@ -645,14 +687,7 @@ bool ResultCache::commit() {
   // this one started.
   std::unique_ptr<Index> Current = Index::read(indexPath(), ToolIdentity);
   int64_t Now = unixSeconds(std::chrono::system_clock::now());
-  std::vector<std::string> RowLines;
-  llvm::StringMap<uint32_t> RowNumbers;
-  auto RowNumber = [&](llvm::StringRef Line) {
-    auto [It, Inserted] = RowNumbers.try_emplace(Line, RowLines.size());
-    if (Inserted)
-      RowLines.push_back(Line.str());
-    return It->second;
-  };
+  RowTable Rows;
   struct Merged {
     std::string Key;
     bool Skipped;
@@ -673,21 +708,21 @@ bool ResultCache::commit() {
         continue; // no run has wanted it for a long time
       Merged M{Key.str(), E.Skipped, LastUsed, {}, E.Json};
       for (uint32_t Row : E.Rows)
-        M.Rows.push_back(RowNumber(Current->Rows[Row].Line));
+        M.Rows.push_back(Rows.number(Current->Rows[Row].Line));
       Entries.push_back(std::move(M));
     }
   for (const auto &Entry : New) {
     const PendingEntry &E = Entry.getValue();
     Merged M{Entry.getKey().str(), E.Skipped, Now, {}, E.Json};
-    for (const std::string &Line : E.Rows)
-      M.Rows.push_back(RowNumber(Line));
+    for (uint32_t Row : E.Rows)
+      M.Rows.push_back(Rows.number(NewRows.Lines[Row]));
     Entries.push_back(std::move(M));
   }
   // The same runs give the same bytes.
   llvm::sort(Entries, [](const Merged &A, const Merged &B) { return A.Key < B.Key; });
 
-  std::string Text = fmt::format("{}\ntool {}\nfiles {}\n", Magic, ToolIdentity, RowLines.size());
-  for (const std::string &Line : RowLines)
+  std::string Text = fmt::format("{}\ntool {}\nfiles {}\n", Magic, ToolIdentity, Rows.Lines.size());
+  for (llvm::StringRef Line : Rows.Lines)
     (Text += Line) += '\n';
   Text += fmt::format("entries {}\n", Entries.size());
   for (const Merged &M : Entries) {

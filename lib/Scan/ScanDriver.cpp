@@ -12,6 +12,7 @@
 #include "taskscan/Scanner.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -20,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
 #include <numeric>
 #include <optional>
 
@@ -108,6 +110,8 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
   std::vector<Outcome> Outcomes(Jobs.size(), Outcome::Parsed);
   std::vector<std::vector<std::string>> CacheKeys(Jobs.size());
   std::optional<ResultCache> Cache;
+  std::mutex DependencyLock;
+  llvm::StringSet<> Dependencies; ///< For Options.Dependencies.
   if (!Options.CacheDir.empty())
     Cache.emplace(Options.CacheDir);
   llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Options.Jobs));
@@ -160,8 +164,13 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
       if (Cache)
         Cache->storeSkipped(Job, CacheKeys[I], Verdict.Dependencies, Verdict.AbsentFiles,
                             Verdict.LookupPaths);
-      // Kept for --depfile: an edit to any of them may add a task.
-      Unit.Dependencies = std::move(Verdict.Dependencies);
+      // For --depfile: an edit to any of them may add a task. Merged now,
+      // not kept per unit: thousands of units name the same headers.
+      if (Options.Dependencies) {
+        std::lock_guard<std::mutex> Guard(DependencyLock);
+        for (const std::string &D : Verdict.Dependencies)
+          Dependencies.insert(D);
+      }
       return true;
     });
   }
@@ -172,6 +181,21 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
       Cache->storeResult(Jobs[I], CacheKeys[I], Result.Units[I]);
     return true;
   });
+  if (Options.Dependencies) {
+    if (Cache)
+      for (const std::string &D : Cache->hitDependencies())
+        Dependencies.insert(D);
+    for (const TranslationUnitResult &Unit : Result.Units) {
+      if (!Unit.MainFile.empty())
+        Dependencies.insert(Unit.MainFile);
+      for (const std::string &D : Unit.Dependencies)
+        Dependencies.insert(D);
+    }
+    Result.Dependencies.reserve(Dependencies.size());
+    for (const auto &D : Dependencies)
+      Result.Dependencies.push_back(D.getKey().str());
+    llvm::sort(Result.Dependencies);
+  }
   if (Cache) {
     // A cache that cannot be written only costs time, but the user is told
     // why (ScanStats::CacheProblem): a cache that never stores is silent.

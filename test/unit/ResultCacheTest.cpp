@@ -92,20 +92,44 @@ TEST_F(ResultCacheTest, MissThenHit) {
   EXPECT_FALSE(Hit->Result.Parsed);
   ASSERT_EQ(Hit->Result.Tasks.size(), 1u);
   EXPECT_EQ(Hit->Result.Tasks[0].Options.ContainerImage, "{{.image.gpu}}");
-  EXPECT_EQ(toJson(Hit->Result), toJson(resultFor("a.cpp", "include/wrap.hpp")));
+  // Everything but the files read, which hitDependencies() lists.
+  TranslationUnitResult Expected = resultFor("a.cpp", "include/wrap.hpp");
+  EXPECT_EQ(Cache.hitDependencies(), Expected.Dependencies);
+  Expected.Dependencies.clear();
+  EXPECT_EQ(toJson(Hit->Result), toJson(Expected));
 }
 
 TEST_F(ResultCacheTest, SkippedVerdictRoundTrips) {
   ScanJob B = job("b.cpp");
   ASSERT_TRUE(run().storeSkipped(B, B.CommandLine,
                                  {path("b.cpp"), path("include/other.hpp")}));
-  std::optional<CachedUnit> Hit = run().lookup(B, B.CommandLine);
+  ResultCache Cache = run();
+  EXPECT_TRUE(Cache.hitDependencies().empty());
+  std::optional<CachedUnit> Hit = Cache.lookup(B, B.CommandLine);
   ASSERT_TRUE(Hit);
   EXPECT_TRUE(Hit->Skipped);
   EXPECT_EQ(Hit->Result.MainFile, path("b.cpp"));
+  EXPECT_TRUE(Hit->Result.Dependencies.empty());
   // What the verdict depends on, for --depfile.
-  EXPECT_EQ(Hit->Result.Dependencies,
+  EXPECT_EQ(Cache.hitDependencies(),
             (std::vector<std::string>{path("b.cpp"), path("include/other.hpp")}));
+}
+
+TEST_F(ResultCacheTest, HitDependenciesListEachFileOnceAndOnlyOfHits) {
+  write("c.cpp", "#include \"other.hpp\"\nvoid c() {}\n");
+  ScanJob A = job("a.cpp"), B = job("b.cpp"), C = job("c.cpp");
+  {
+    ResultCache Cache = run();
+    ASSERT_TRUE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+    ASSERT_TRUE(Cache.storeSkipped(B, B.CommandLine, {path("b.cpp"), path("include/other.hpp")}));
+    ASSERT_TRUE(Cache.storeSkipped(C, C.CommandLine, {path("c.cpp"), path("include/other.hpp")}));
+  }
+  ResultCache Cache = run();
+  ASSERT_TRUE(Cache.lookup(C, C.CommandLine));
+  ASSERT_TRUE(Cache.lookup(B, B.CommandLine));
+  // Shared include/other.hpp once; a.cpp was not looked up: not listed.
+  EXPECT_EQ(Cache.hitDependencies(),
+            (std::vector<std::string>{path("b.cpp"), path("c.cpp"), path("include/other.hpp")}));
 }
 
 TEST_F(ResultCacheTest, MissWhenMainFileChanges) {
@@ -160,10 +184,12 @@ TEST_F(ResultCacheTest, AbsentFilesMustStayAbsent) {
   // b.cpp looked for include/new.hpp (a shadowing candidate) and found none.
   ScanJob B = job("b.cpp");
   ASSERT_TRUE(run().storeSkipped(B, B.CommandLine, {path("b.cpp")}, {path("include/new.hpp")}));
-  std::optional<CachedUnit> Hit = run().lookup(B, B.CommandLine);
-  ASSERT_TRUE(Hit);
-  // Not a dependency: --depfile names files that exist.
-  EXPECT_EQ(Hit->Result.Dependencies, std::vector<std::string>{path("b.cpp")});
+  {
+    ResultCache Cache = run();
+    ASSERT_TRUE(Cache.lookup(B, B.CommandLine));
+    // Not a dependency: --depfile names files that exist.
+    EXPECT_EQ(Cache.hitDependencies(), std::vector<std::string>{path("b.cpp")});
+  }
   write("include/new.hpp", "#define SHADOW 1\n");
   EXPECT_FALSE(run().lookup(B, B.CommandLine));
   // Present when the run stores: the result may predate it, not kept.
@@ -431,11 +457,13 @@ TEST_F(ResultCacheTest, RowsFollowTheNamesFilesWereOpenedBy) {
   ScanJob B = job("b.cpp");
   ASSERT_TRUE(run().storeSkipped(B, B.CommandLine, {path("b.cpp"), path("v1/h.hpp")}, {},
                                  {path("v/h.hpp")}));
-  std::optional<CachedUnit> Hit = run().lookup(B, B.CommandLine);
-  ASSERT_TRUE(Hit);
-  // The name is checked, not listed: dependencies stay real paths.
-  EXPECT_EQ(Hit->Result.Dependencies,
-            (std::vector<std::string>{path("b.cpp"), path("v1/h.hpp")}));
+  {
+    ResultCache Cache = run();
+    ASSERT_TRUE(Cache.lookup(B, B.CommandLine));
+    // The name is checked, not listed: dependencies stay real paths.
+    EXPECT_EQ(Cache.hitDependencies(),
+              (std::vector<std::string>{path("b.cpp"), path("v1/h.hpp")}));
+  }
   // v now leads to v2/h.hpp; v1/h.hpp is unchanged.
   ASSERT_FALSE(llvm::sys::fs::remove(path("v")));
   ASSERT_FALSE(llvm::sys::fs::create_link("v2", path("v")));

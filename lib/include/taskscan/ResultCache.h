@@ -101,7 +101,8 @@ private:
 /// What the cache holds for one translation unit.
 struct CachedUnit {
   bool Skipped = false; ///< The prefilter found no task.
-  /// The parse's result, or when Skipped just MainFile; Dependencies always.
+  /// The parse's result, or when Skipped just MainFile; no Dependencies:
+  /// ResultCache::hitDependencies() lists them for all hits at once.
   TranslationUnitResult Result;
 };
 
@@ -126,6 +127,12 @@ public:
   /// Thread-safe, also alongside the store functions.
   std::optional<CachedUnit> lookup(const ScanJob &Job,
                                    llvm::ArrayRef<std::string> CommandLine);
+
+  /// The files the entries lookup() returned so far read (real paths,
+  /// sorted, each once; not the absent ones): what a depfile lists for
+  /// them. Built only on request: a warm run of a large project would
+  /// otherwise copy every header's name once per translation unit.
+  std::vector<std::string> hitDependencies();
 
   /// Remembers that the prefilter found no task; \p Dependencies are the
   /// files it read, \p AbsentFiles those it looked for in vain (they must
@@ -184,7 +191,16 @@ private:
 
   std::mutex PendingLock;
   llvm::StringMap<PendingEntry> Pending; ///< Stored, not committed.
+  /// Distinct row lines, numbered from 0 in the order first seen.
+  struct RowTable {
+    llvm::StringMap<uint32_t> Numbers;
+    std::vector<llvm::StringRef> Lines; ///< Keys of Numbers.
+    uint32_t number(llvm::StringRef Line);
+  };
+  RowTable PendingRows; ///< The rows Pending's entries name.
   llvm::StringSet<> Used;                ///< Keys this run hit.
+  /// The rows of each entry lookup() returned (they live in Loaded).
+  std::vector<const std::vector<uint32_t> *> HitRows;
   StoreReport Report;
 };
 

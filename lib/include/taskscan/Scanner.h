@@ -33,6 +33,7 @@ struct ScanOptions {
   unsigned Jobs = 0;             ///< 0: all cores.
   std::string CacheDir;          ///< Empty: no result cache.
   bool Prefilter = true;         ///< Skip TUs that cannot contain a task.
+  bool Dependencies = false;     ///< Fill ScanResult::Dependencies (--depfile).
 };
 
 /// Where each translation unit's answer came from: a parse, the result
@@ -51,8 +52,12 @@ struct ScanStats {
 
 struct ScanResult {
   /// In job order. A unit without tasks by the prefilter's verdict holds
-  /// only MainFile and Dependencies (what the verdict depends on).
+  /// only MainFile; units the prefilter or the cache answered hold no
+  /// Dependencies (see below).
   std::vector<TranslationUnitResult> Units;
+  /// With ScanOptions::Dependencies: every file any unit's answer depends
+  /// on (the main files too; real paths, sorted, each once).
+  std::vector<std::string> Dependencies;
   ScanStats Stats;
 };
 
