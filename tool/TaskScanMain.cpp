@@ -136,10 +136,7 @@ loadDatabase(const std::vector<std::string> &FlagsAfterDashes, bool HaveDashes,
     else
       DB = JSONCompilationDatabase::loadFromFile(BuildPath, Error,
                                                  JSONCommandLineSyntax::AutoDetect);
-    if (!DB)
-      return nullptr;
-    // Headers and files missing from the database borrow a neighbour's flags.
-    return inferMissingCompileCommands(std::move(DB));
+    return DB;
   }
   llvm::SmallString<256> Cwd;
   llvm::sys::fs::current_path(Cwd);
@@ -373,6 +370,11 @@ int run(int Argc, const char **Argv) {
       SourceList = std::move(All);
     }
   }
+  // Headers and files missing from the database borrow a neighbour's flags
+  // (only named files can be missing: indexing every file for that costs a
+  // warm run of a large project more than its cache lookups).
+  if (!BuildPath.empty() && !SourceList.empty())
+    Database = clang::tooling::inferMissingCompileCommands(std::move(Database));
   // Only other YAML or INI files given: nothing to scan (not every file).
   bool NothingToScan = DroppedConfiguration && !ConfigChanged && SourceList.empty();
   std::vector<ScanJob> ScanJobs =

@@ -5,6 +5,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <sys/stat.h>
+
 namespace taskscan {
 
 namespace {
@@ -34,26 +36,80 @@ std::string resolve(llvm::StringRef Path, RealFn &&Real) {
   return std::string(Joined);
 }
 
+/// Joined as text only: ".." after a symbolic link is the file system's.
+llvm::SmallString<256> joined(llvm::StringRef WorkingDirectory, llvm::StringRef Path) {
+  llvm::SmallString<256> Absolute;
+  if (llvm::sys::path::is_absolute(Path)) {
+    Absolute = Path;
+  } else {
+    Absolute = WorkingDirectory;
+    llvm::sys::path::append(Absolute, Path);
+  }
+  return Absolute;
+}
+
 } // namespace
 
 std::string realPath(llvm::StringRef WorkingDirectory, llvm::StringRef Path) {
   if (Path.empty())
     return {};
-  llvm::SmallString<256> Absolute;
-  if (llvm::sys::path::is_absolute(Path)) {
-    Absolute = Path;
-  } else {
-    // Joined as text only: ".." after a symbolic link is the file system's.
-    Absolute = WorkingDirectory;
-    llvm::sys::path::append(Absolute, Path);
-  }
-  return resolve(Absolute, [](llvm::StringRef P, std::string &Out) {
+  return resolve(joined(WorkingDirectory, Path), [](llvm::StringRef P, std::string &Out) {
     llvm::SmallString<256> Real;
     if (llvm::sys::fs::real_path(P, Real))
       return false;
     Out = std::string(Real);
     return true;
   });
+}
+
+std::string RealPathCache::path(llvm::StringRef WorkingDirectory, llvm::StringRef Path) {
+  if (Path.empty())
+    return {};
+  bool Exists;
+  return resolve(joined(WorkingDirectory, Path), Exists);
+}
+
+std::string RealPathCache::existing(llvm::StringRef Path) {
+  bool Exists;
+  std::string Real = resolve(Path, Exists);
+  return Exists ? Real : std::string();
+}
+
+std::string RealPathCache::resolve(llvm::StringRef Absolute, bool &Exists) {
+  llvm::StringRef Parent, Name;
+  if (!splitLast(Absolute, Parent, Name) || Name == "." || Name == "..") {
+    Exists = llvm::sys::fs::exists(Absolute);
+    return realPath("", Absolute);
+  }
+  // The directory's real path plus the name: right unless the name is a
+  // symbolic link itself (then the file system resolves the whole path),
+  // and for a missing file what realPath() answers too.
+  llvm::SmallString<256> Real(directory(Parent));
+  llvm::sys::path::append(Real, Name);
+  struct stat St;
+  if (::lstat(Real.c_str(), &St) != 0) {
+    Exists = false;
+    return std::string(Real);
+  }
+  if (!S_ISLNK(St.st_mode)) {
+    Exists = true;
+    return std::string(Real);
+  }
+  llvm::SmallString<256> Resolved;
+  Exists = !llvm::sys::fs::real_path(Absolute, Resolved);
+  return Exists ? std::string(Resolved) : realPath("", Absolute);
+}
+
+std::string RealPathCache::directory(llvm::StringRef Dir) {
+  {
+    std::lock_guard<std::mutex> Guard(Lock);
+    auto Known = Directories.find(Dir);
+    if (Known != Directories.end())
+      return Known->second;
+  }
+  std::string Real = realPath("", Dir);
+  std::lock_guard<std::mutex> Guard(Lock);
+  return Directories.try_emplace(Dir, std::move(Real)).first->second;
 }
 
 std::string RealPathFinder::anyPath(llvm::StringRef Path) {

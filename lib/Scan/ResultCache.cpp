@@ -34,6 +34,7 @@
 
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
@@ -45,6 +46,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <thread>
 #include <cstdlib>
 
 #include <sys/stat.h>
@@ -246,27 +248,49 @@ struct ResultCache::Index {
     bool HasStat = false; ///< Stat holds what the file's stat() was.
     /// A name a file was opened by (see store()), not a dependency itself.
     bool Lookup = false;
+    /// Rows of one path (entries that saw different contents of it) share
+    /// a number (not for lookup rows).
+    uint32_t PathId = 0;
     FileStat Stat;
   };
   struct Entry {
     bool Skipped = false;
     int64_t LastUsed = 0;
-    std::vector<uint32_t> Rows; ///< The main file first.
-    llvm::StringRef Json;       ///< Parsed entries only.
+    /// Its row numbers as written (the main file first), read only when
+    /// the entry is looked up: most runs look up a few of many entries, and
+    /// a warm run spreads the reading over its threads.
+    llvm::StringRef RowText;
+    llvm::StringRef Json; ///< Parsed entries only.
   };
 
   std::unique_ptr<llvm::MemoryBuffer> Buffer;
   std::vector<Row> Rows;
   llvm::StringMap<Entry> Entries;
+
+  /// The rows \p RowText (an entry's) names; false if one is not a row.
+  bool rowsOf(llvm::StringRef RowText, llvm::SmallVectorImpl<uint32_t> &Out) const {
+    Out.clear();
+    while (!RowText.empty()) {
+      llvm::StringRef Number;
+      uint64_t Row = 0;
+      std::tie(Number, RowText) = RowText.split(' ');
+      if (!parseDecimal(Number, Row) || Row >= Rows.size())
+        return false;
+      Out.push_back(static_cast<uint32_t>(Row));
+    }
+    return !Out.empty();
+  }
   /// Per row: 0 not checked yet, 1 unchanged, 2 changed or gone.
   std::unique_ptr<std::atomic<uint8_t>[]> RowState;
-  /// Per lookup row (a name a file was opened by), the real path the name
-  /// leads to now, resolved once per run: TargetSlot (fixed once read)
-  /// numbers the lookup rows; a slot's state is 0 unresolved, 1 being
-  /// resolved, 2 resolved into Targets.
+  llvm::StringMap<uint32_t> PathIds; ///< Path of a row that is not a lookup row -> its PathId.
+  /// Per lookup row (a name a file was opened by), the PathId of the file
+  /// the name leads to now (NoPath: none listed, or none there), resolved
+  /// once per run: TargetSlot (fixed once read) numbers the lookup rows; a
+  /// slot's state is 0 unresolved, 1 being resolved, 2 resolved.
+  static constexpr uint32_t NoPath = ~0u;
   llvm::DenseMap<uint32_t, uint32_t> TargetSlot;
   std::unique_ptr<std::atomic<uint8_t>[]> TargetState;
-  std::vector<std::string> Targets;
+  std::vector<uint32_t> Targets;
 
   /// The index at \p Path if it is whole and belongs to \p Tool.
   static std::unique_ptr<Index> read(const std::string &Path, llvm::StringRef Tool);
@@ -323,6 +347,8 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
     R.Lookup = !R.Absent && hasDotComponents(R.Path);
     if (R.Lookup)
       I->TargetSlot.try_emplace(static_cast<uint32_t>(N), I->TargetSlot.size());
+    else if (!R.Absent)
+      R.PathId = I->PathIds.try_emplace(R.Path, I->PathIds.size()).first->second;
     if ((!R.Absent && (!parseHex(Hash, R.Hash) || !parseDecimal(Size, R.Size))) ||
         (R.HasStat && !parseStat(Stat, R.Size, R.Stat)) || R.Path.empty())
       return nullptr;
@@ -344,13 +370,7 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
       return nullptr;
     E.Skipped = Kind == "skipped";
     E.LastUsed = static_cast<int64_t>(Number);
-    while (!Line.empty()) {
-      llvm::StringRef RowNumber;
-      std::tie(RowNumber, Line) = Line.split(' ');
-      if (!parseDecimal(RowNumber, Number) || Number >= I->Rows.size())
-        return nullptr;
-      E.Rows.push_back(static_cast<uint32_t>(Number));
-    }
+    E.RowText = Line;
     if (!E.Skipped) {
       uint64_t Length = 0;
       if (!In.field("result", Value) || !parseDecimal(Value, Length) ||
@@ -364,7 +384,7 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
     return nullptr;
   I->RowState = std::make_unique<std::atomic<uint8_t>[]>(I->Rows.size());
   I->TargetState = std::make_unique<std::atomic<uint8_t>[]>(I->TargetSlot.size());
-  I->Targets.resize(I->TargetSlot.size());
+  I->Targets.resize(I->TargetSlot.size(), NoPath);
   return I;
 }
 
@@ -399,7 +419,8 @@ std::optional<FileDigest> FileHasher::digest(llvm::StringRef Path) {
 ResultCache::ResultCache(std::string Directory, std::string ToolIdentity,
                          std::chrono::seconds MaxUnused)
     : Directory(std::move(Directory)), ToolIdentity(hex128(ToolIdentity)),
-      MaxUnused(MaxUnused), RunStart(std::chrono::system_clock::now()) {
+      MaxUnused(MaxUnused), RunStart(std::chrono::system_clock::now()),
+      Paths(std::make_unique<RealPathCache>()) {
   Loaded = Index::read(indexPath(), this->ToolIdentity);
 }
 
@@ -441,23 +462,22 @@ std::string ResultCache::entryKey(const ScanJob &Job,
   return hex128(Material);
 }
 
-std::string ResultCache::lookupRowTarget(uint32_t Row) {
+uint32_t ResultCache::lookupRowTarget(uint32_t Row) {
   uint32_t Slot = Loaded->TargetSlot.find(Row)->second;
   std::atomic<uint8_t> &State = Loaded->TargetState[Slot];
-  if (State.load(std::memory_order_acquire) == 2)
-    return Loaded->Targets[Slot];
-  llvm::SmallString<256> Real;
-  std::string Target;
-  if (!fs::real_path(Loaded->Rows[Row].Path, Real))
-    Target = std::string(Real);
-  // The first thread to resolve the row keeps its answer for the others;
-  // one that finds it being resolved uses its own.
   uint8_t Unresolved = 0;
-  if (State.compare_exchange_strong(Unresolved, 1, std::memory_order_acq_rel)) {
-    Loaded->Targets[Slot] = Target;
+  if (State.load(std::memory_order_acquire) == 0 &&
+      State.compare_exchange_strong(Unresolved, 1, std::memory_order_acquire)) {
+    std::string Target = Paths->existing(Loaded->Rows[Row].Path);
+    auto Known = Loaded->PathIds.find(Target);
+    Loaded->Targets[Slot] =
+        Target.empty() || Known == Loaded->PathIds.end() ? Index::NoPath : Known->second;
     State.store(2, std::memory_order_release);
   }
-  return Target;
+  // Another thread is resolving it: a few system calls' wait.
+  while (State.load(std::memory_order_acquire) != 2)
+    std::this_thread::yield();
+  return Loaded->Targets[Slot];
 }
 
 bool ResultCache::rowStillValid(uint32_t Row) {
@@ -495,25 +515,31 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
   if (It == Loaded->Entries.end())
     return std::nullopt;
   const Index::Entry &E = It->second;
-  std::string MainFile = realPath(Job.Directory, Job.File);
-  if (E.Rows.empty() || Loaded->Rows[E.Rows.front()].Path != MainFile ||
-      Loaded->Rows[E.Rows.front()].Absent)
+  llvm::SmallVector<uint32_t, 512> Rows;
+  if (!Loaded->rowsOf(E.RowText, Rows))
     return std::nullopt;
-  for (uint32_t Row : E.Rows)
+  std::string MainFile = Paths->path(Job.Directory, Job.File);
+  if (Loaded->Rows[Rows.front()].Path != MainFile ||
+      Loaded->Rows[Rows.front()].Absent)
+    return std::nullopt;
+  for (uint32_t Row : Rows)
     if (!rowStillValid(Row))
       return std::nullopt; // a dependency changed or vanished, or appeared
   // Same content is not the same file: a name must still lead to a file
   // this entry read (a symbolic link replaced by a copy of its target, or
   // re-pointed at an identical file, is another file for the depfile).
-  for (uint32_t Row : E.Rows) {
-    if (!Loaded->Rows[Row].Lookup)
-      continue;
-    std::string Target = lookupRowTarget(Row);
-    if (llvm::none_of(E.Rows, [&](uint32_t Other) {
-          const Index::Row &O = Loaded->Rows[Other];
-          return !O.Absent && !O.Lookup && O.Path == Target;
-        }))
-      return std::nullopt;
+  if (llvm::any_of(Rows, [&](uint32_t Row) { return Loaded->Rows[Row].Lookup; })) {
+    llvm::SmallDenseSet<uint32_t, 512> Read; // the paths of the entry's files
+    for (uint32_t Row : Rows)
+      if (!Loaded->Rows[Row].Absent && !Loaded->Rows[Row].Lookup)
+        Read.insert(Loaded->Rows[Row].PathId);
+    for (uint32_t Row : Rows) {
+      if (!Loaded->Rows[Row].Lookup)
+        continue;
+      uint32_t Target = lookupRowTarget(Row);
+      if (Target == Index::NoPath || !Read.contains(Target))
+        return std::nullopt;
+    }
   }
 
   CachedUnit Unit;
@@ -531,7 +557,7 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
   }
   std::lock_guard<std::mutex> Guard(PendingLock);
   Used.insert(Key);
-  HitRows.push_back(&E.Rows);
+  HitRows.push_back(E.RowText);
   return Unit;
 }
 
@@ -542,14 +568,17 @@ std::vector<std::string> ResultCache::hitDependencies() {
   // Hits share most of their rows (the same headers): each row once.
   llvm::BitVector Seen(Loaded->Rows.size());
   std::lock_guard<std::mutex> Guard(PendingLock);
-  for (const std::vector<uint32_t> *Rows : HitRows)
-    for (uint32_t Row : *Rows)
+  llvm::SmallVector<uint32_t, 512> Rows;
+  for (llvm::StringRef RowText : HitRows) {
+    Loaded->rowsOf(RowText, Rows); // read once by lookup() already
+    for (uint32_t Row : Rows)
       if (!Seen.test(Row)) {
         Seen.set(Row);
         const Index::Row &R = Loaded->Rows[Row];
         if (!R.Absent && !R.Lookup)
           Files.push_back(R.Path.str());
       }
+  }
   llvm::sort(Files);
   Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
   return Files;
@@ -706,8 +735,11 @@ bool ResultCache::commit() {
       int64_t LastUsed = UsedNow.count(Key) ? Now : E.LastUsed;
       if (Now - LastUsed > MaxUnused.count())
         continue; // no run has wanted it for a long time
+      llvm::SmallVector<uint32_t, 512> Numbers;
+      if (!Current->rowsOf(E.RowText, Numbers))
+        continue; // names a row that is not there: a miss anyway
       Merged M{Key.str(), E.Skipped, LastUsed, {}, E.Json};
-      for (uint32_t Row : E.Rows)
+      for (uint32_t Row : Numbers)
         M.Rows.push_back(Rows.number(Current->Rows[Row].Line));
       Entries.push_back(std::move(M));
     }

@@ -117,10 +117,15 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
   llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Options.Jobs));
   // Runs Work(I) for each I in Indices on the pool; returns those for which
   // it returned false (still open).
-  auto Each = [&](const std::vector<size_t> &Indices, auto Work) {
+  // Cheap work (a cache lookup is microseconds) goes in chunks: a pool task
+  // per translation unit cost a warm run as much as its lookups.
+  auto Each = [&](const std::vector<size_t> &Indices, auto Work, size_t Chunk = 1) {
     std::vector<char> Open(Indices.size(), 0);
-    for (size_t N = 0; N < Indices.size(); ++N)
-      Pool.async([&, N] { Open[N] = !Work(Indices[N]); });
+    for (size_t First = 0; First < Indices.size(); First += Chunk)
+      Pool.async([&, First] {
+        for (size_t N = First; N < std::min(First + Chunk, Indices.size()); ++N)
+          Open[N] = !Work(Indices[N]);
+      });
     Pool.wait();
     std::vector<size_t> Left;
     for (size_t N = 0; N < Indices.size(); ++N)
@@ -131,14 +136,9 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
 
   std::vector<size_t> Open(Jobs.size());
   std::iota(Open.begin(), Open.end(), 0);
-  std::vector<std::string> NotScanned(Jobs.size());
-  Open = Each(Open, [&](size_t I) {
-    NotScanned[I] = whyNotScanned(Jobs[I], Result.Units[I]);
-    if (NotScanned[I].empty())
-      return false;
-    Outcomes[I] = Outcome::NotScanned;
-    return true;
-  });
+  // The cache first: an entry is only ever stored for a file that exists
+  // and is C or C++ by its name and command line (both in the key), so a
+  // hit needs none of whyNotScanned()'s system calls.
   if (Cache)
     Open = Each(Open, [&](size_t I) {
       CacheKeys[I] = cacheKeyArguments(Jobs[I], Options);
@@ -149,8 +149,16 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
       Result.Units[I] = std::move(Hit->Result);
       Outcomes[I] = Outcome::Cached;
       return true;
-    });
+    }, /*Chunk=*/32);
 
+  std::vector<std::string> NotScanned(Jobs.size());
+  Open = Each(Open, [&](size_t I) {
+    NotScanned[I] = whyNotScanned(Jobs[I], Result.Units[I]);
+    if (NotScanned[I].empty())
+      return false;
+    Outcomes[I] = Outcome::NotScanned;
+    return true;
+  });
   if (Options.Prefilter && !Open.empty()) {
     Prefilter Filter;
     Open = Each(Open, [&](size_t I) {

@@ -56,6 +56,8 @@
 
 namespace taskscan {
 
+class RealPathCache;
+
 /// What stat() says of a file, the fields git's index keeps: a file whose
 /// fields all still match was not written since (a write sets the change
 /// time, which no user can set back), unless it was written within the same
@@ -177,8 +179,8 @@ private:
              bool Skipped, llvm::ArrayRef<std::string> Dependencies,
              llvm::ArrayRef<std::string> AbsentFiles, llvm::ArrayRef<std::string> LookupPaths,
              const TranslationUnitResult *Result);
-  /// The real path lookup row \p Row's name leads to now ("" if none).
-  std::string lookupRowTarget(uint32_t Row);
+  /// The PathId of the file lookup row \p Row's name leads to now.
+  uint32_t lookupRowTarget(uint32_t Row);
   bool rowStillValid(uint32_t Row);
   bool refuse(std::string Why);
 
@@ -187,6 +189,7 @@ private:
   std::chrono::seconds MaxUnused;
   llvm::sys::TimePoint<> RunStart;
   FileHasher Hasher;
+  std::unique_ptr<RealPathCache> Paths; ///< For lookup(): one answer per directory.
   std::unique_ptr<Index> Loaded; ///< The index as this run found it.
 
   std::mutex PendingLock;
@@ -199,8 +202,8 @@ private:
   };
   RowTable PendingRows; ///< The rows Pending's entries name.
   llvm::StringSet<> Used;                ///< Keys this run hit.
-  /// The rows of each entry lookup() returned (they live in Loaded).
-  std::vector<const std::vector<uint32_t> *> HitRows;
+  /// The row numbers of each entry lookup() returned, as Loaded holds them.
+  std::vector<llvm::StringRef> HitRows;
   StoreReport Report;
 };
 
