@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """task-scan at scale: generates a synthetic codebase and measures, in one run.
 
-    bench/run.sh [N] [--repeat R] [--naive-repeat R] [--task-scan PATH] [--work DIR]
+    bench/run.sh [N...] [--repeat R] [--naive-repeat R] [--naive-sample S] [--task-scan PATH]
 
-The corpus has N translation units (default 500), each including several
+Each corpus has N translation units (default: one corpus of 500), each including several
 standard headers; about 5% hold tasks on four images (default, gpu, spark,
 small), some through wrapper macros from a project header, one of them a
 wrapper of a wrapper. Some task-free files include the wrapper header too, as
@@ -20,6 +20,9 @@ Measured (medians over R runs; the naive baseline, minutes long, R' runs):
   h  one-parse  clang++-19 -fsyntax-only on one task TU (the cost of one parse)
   i  cmake      `cmake <build>` again, nothing changed, corpus via add_flyte_tasks()
   j  cmake-base the same with a plain add_library() of the same sources
+  k  prefilter  task-scan --no-cache on only the task-free files (per-file prefilter cost)
+Several sizes (bench/run.sh 500 3000 10000) add a growth table; the CMake rows
+are measured for the smallest only.
 Above --naive-sample TUs (default 500) the naive baseline parses an evenly
 spread sample and its time is scaled to all N (the table says so).
 Peak memory is /usr/bin/time's maximum resident set size (for b, of the
@@ -254,35 +257,14 @@ class Measurement:
         return statistics.median(self.times)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("n", nargs="?", type=int, default=500, help="translation units")
-    ap.add_argument("--repeat", type=int, default=5, help="runs per fast measurement")
-    ap.add_argument("--naive-repeat", type=int, default=1,
-                    help="runs of the naive baseline (minutes each)")
-    ap.add_argument("--naive-sample", type=int, default=500,
-                    help="parse at most this many TUs (a fixed, evenly spread sample) for the "
-                         "naive baseline and scale its time to all N (it costs ~1 s per TU)")
-    ap.add_argument("--task-scan", default=os.environ.get(
-        "TASK_SCAN", os.path.join(ROOT, "build", "tool", "task-scan")))
-    ap.add_argument("--work", default=None, help="corpus and cache (default: build/bench)")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count(), help="-j for task-scan")
-    ap.add_argument("--results", default=os.path.join(ROOT, "bench", "RESULTS.md"))
-    args = ap.parse_args()
-
-    tool = os.path.abspath(args.task_scan)
-    if not os.access(tool, os.X_OK):
-        sys.exit(f"bench: no task-scan at {tool}; build it (cmake --build --preset default) "
-                 "or pass --task-scan")
-    if not os.access(TIME, os.X_OK):
-        sys.exit("bench: /usr/bin/time is missing: apt-get install time")
-    work = os.path.abspath(args.work or os.path.join(ROOT, "build", "bench"))
+def measure(args, tool, n, with_cmake):
+    """Every measurement for an n-TU corpus: (Measurement by key, details)."""
+    work = os.path.join(os.path.abspath(args.work or os.path.join(ROOT, "build", "bench")), str(n))
     os.makedirs(work, exist_ok=True)
-    corpus, task_tus = generate(work, args.n)
+    corpus, task_tus = generate(work, n)
     cache = os.path.join(work, "cache")
     nproc = os.cpu_count()
-    print(f"bench: {args.n} TUs ({len(task_tus)} with tasks) in {corpus}; "
+    print(f"bench: {n} TUs ({len(task_tus)} with tasks) in {corpus}; "
           f"task-scan {tool}; {nproc} cores; load {loadavg()}", flush=True)
 
     base = [tool, "--verbose", "--list", "--config", "flyte.yaml", "-p", "build"]
@@ -290,11 +272,12 @@ def main():
     floor_flags = ["-fsyntax-only", "-std=c++17", "-Iinclude",
                    "-I" + os.path.join(ROOT, "lib", "runtime", "include"), "-DFLYTE_TASK_SCAN=1"]
     lists = {}
-    sampled = args.naive_sample < args.n
+    sample_size = min(args.naive_sample, n)
+    sampled = sample_size < n
     M = {k: Measurement(k, label) for k, label in [
-        ("a", "naive (--scan-all --no-cache -j 1)" if args.naive_sample >= args.n else
-              f"naive (--scan-all --no-cache -j 1), {args.naive_sample} TUs sampled, "
-              f"time x {args.n}/{args.naive_sample}"),
+        ("a", "naive (--scan-all --no-cache -j 1)" if not sampled else
+              f"naive (--scan-all --no-cache -j 1): {sample_size} TUs sampled, "
+              f"time x {n}/{sample_size}"),
         ("b", f"floor (clang++ -fsyntax-only, task TUs, -P{nproc})"),
         ("c", f"task-scan cold (-j {args.jobs})"),
         ("d", "task-scan warm, nothing changed"),
@@ -304,7 +287,9 @@ def main():
         ("h", "one TU: clang++ -fsyntax-only"),
         ("i", "cmake re-configure, nothing changed, with add_flyte_tasks"),
         ("j", "cmake re-configure, nothing changed, plain add_library"),
+        ("k", "prefilter alone: task-scan --no-cache on the task-free files"),
     ]}
+    task_free = [os.path.join("src", f"mod{i:04d}.cpp") for i in range(n) if i % 20 != 7]
 
     def run_scan(key, cmd):
         t, usage, out, err, rc = timed(cmd, corpus)
@@ -336,6 +321,12 @@ def main():
                                           + " ".join(floor_flags)], corpus)
         M["b"].add(t, usage)
         print(f"  b: {t:8.3f} s  cpu {usage[1]:7.2f} s  {usage[0]:6.0f} MB", flush=True)
+        t, usage, out, err, rc = timed(base + ["-j", str(args.jobs), "--no-cache"] + task_free,
+                                       corpus)
+        if rc != 0 or out.strip():
+            sys.exit(f"bench: k failed ({rc}) or found tasks:\n{out}{err}")
+        M["k"].add(t, usage, counts(err))
+        print(f"  k: {t:8.3f} s  cpu {usage[1]:7.2f} s  {usage[0]:6.0f} MB", flush=True)
         t, usage, *_ = timed(["grep", "-rl", "FLYTE_TASK", "src", "include"], corpus)
         M["g"].add(t, usage)
         t, usage, *_ = timed([CLANG] + floor_flags + [task_tus[0]], corpus)
@@ -343,7 +334,7 @@ def main():
     # add_flyte_tasks scans at configure time (with its cache in the build
     # dir): what a re-configure with nothing changed costs beyond a plain one.
     cmake_dirs = {"i": os.path.join(work, "cmake-with"), "j": os.path.join(work, "cmake-without")}
-    for key, build_dir in cmake_dirs.items():
+    for key, build_dir in cmake_dirs.items() if with_cmake else ():
         shutil.rmtree(build_dir, ignore_errors=True)
         configure = ["cmake", "-S", corpus, "-B", build_dir, "-G", "Ninja" if shutil.which("ninja")
                      else "Unix Makefiles",
@@ -363,60 +354,128 @@ def main():
             print(f"  {key}: {t:8.3f} s  cpu {usage[1]:7.2f} s", flush=True)
 
     sample = []
-    if sampled:
-        step = args.n / args.naive_sample
-        sample = [os.path.join("src", f"mod{int(k * step):04d}.cpp")
-                  for k in range(args.naive_sample)]
+    if sampled:  # a fixed, evenly spread sample
+        step = n / sample_size
+        sample = [os.path.join("src", f"mod{int(k * step):04d}.cpp") for k in range(sample_size)]
     for r in range(args.naive_repeat):
-        print(f"naive {r + 1}/{args.naive_repeat} (about {len(sample) or args.n} parses, "
+        print(f"naive {r + 1}/{args.naive_repeat} (about {len(sample) or n} parses, "
               "one thread)", flush=True)
         run_scan("a", base + ["--scan-all", "--no-cache", "-j", "1"] + sample)
         if sampled:  # per-file time, scaled to the whole corpus
-            M["a"].times[-1] *= args.n / args.naive_sample
-            M["a"].cpu[-1] *= args.n / args.naive_sample
+            M["a"].times[-1] *= n / sample_size
+            M["a"].cpu[-1] *= n / sample_size
     for k in "cdef":
         if lists[k] != (lists["c"] if sampled else lists["a"]):
             sys.exit(f"bench: {k} listed different tasks than the naive baseline")
-    n_tasks = len(lists["c"].strip().splitlines())
+    details = {"n": n, "task_tus": len(task_tus), "tasks": len(lists["c"].strip().splitlines()),
+               "sample": sample_size, "sampled": sampled,
+               "wrapper_tus": sum(1 for i in range(n) if i % 20 == 7 or i % 10 == 3)}
+    return M, details
 
-    a, b, c, d, e, f, h, i, j = (M[k].median for k in "abcdefhij")
-    rows = []
-    for k in "abcdefghij":
-        m = M[k]
-        rows.append((k, m.label, m.median, min(m.times), max(m.times), len(m.times),
-                     a / m.median, m.median / b, statistics.median(m.cpu), max(m.rss),
-                     "/".join(m.counts) if m.counts else ""))
+
+def table_for(M, d, args):
+    """The Markdown table of one corpus size and its target rows."""
+    keys = [k for k in "abcdefghijk" if M[k].times]
+    a, b = M["a"].median, M["b"].median
     header = ("| | measurement | median s | min | max | runs | naive/x | x/floor "
               "| CPU s | peak RSS MB | parsed/cached/skipped |\n"
               "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
-    table = header + "".join(
-        f"| {k} | {label} | {med:.3f} | {lo:.3f} | {hi:.3f} | {n} | {sp:.1f}x | {fl:.2f} "
-        f"| {cpu:.2f} | {rss:.0f} | {cnt} |\n"
-        for k, label, med, lo, hi, n, sp, fl, cpu, rss, cnt in rows)
-    cpu_of = {k: statistics.median(M[k].cpu) for k in "abcdefhij"}
-    par = min(args.jobs, nproc)
-    # From CPU time, which other load barely moves: what a quiet machine would
-    # show. A -j run's wall time there is about its CPU time / cores (a
-    # little more: the last parse runs alone); a serial run's is its CPU time.
-    targets = [
-        ("cold >= 15x faster than naive", a / c >= 15, f"{a / c:.1f}x",
-         f"{cpu_of['a'] / (cpu_of['c'] / par):.1f}x (naive CPU / (cold CPU / {par}))"),
+    rows = ""
+    for k in keys:
+        m = M[k]
+        cnt = "/".join(m.counts) if m.counts else ""
+        rows += (f"| {k} | {m.label} | {m.median:.3f} | {min(m.times):.3f} | {max(m.times):.3f} "
+                 f"| {len(m.times)} | {a / m.median:.1f}x | {m.median / b:.2f} "
+                 f"| {statistics.median(m.cpu):.2f} | {max(m.rss):.0f} | {cnt} |\n")
+    n = d["n"]
+    per_file = statistics.median(M["a"].cpu) / n
+    cpu = {k: statistics.median(M[k].cpu) for k in keys}
+    skipped = int(M["k"].counts[2]) if M["k"].counts and M["k"].counts[2].isdigit() else 0
+    prefilter = cpu["k"] / skipped * 1000 if skipped else float("nan")
+    measured_on = f" (measured on {d['sample']} of the files)" if d["sampled"] else ""
+    notes = (f"\nNaive parse: {per_file * 1000:.0f} ms CPU per file{measured_on}. "
+             f"Prefilter: {prefilter:.2f} ms CPU per skipped file (row k: {skipped} files, "
+             f"process start and compile database included).\n")
+    return header + rows + notes
+
+
+def targets_for(M, d, args):
+    c, d_, e, h = (M[k].median for k in "cdeh")
+    b = M["b"].median
+    cpu = {k: statistics.median(M[k].cpu) for k in "abcdeh"}
+    par = min(args.jobs, os.cpu_count())
+    rows = [
+        ("cold <= 60 s", c <= 60, f"{c:.1f} s", f"{cpu['c'] / par:.1f} s (CPU / {par})"),
+        ("cold peak RSS <= 400 MB", max(M["c"].rss) <= 400, f"{max(M['c'].rss):.0f} MB", ""),
         ("cold within 1.5x of the floor", c <= 1.5 * b, f"{c / b:.2f}x",
-         f"{cpu_of['c'] / cpu_of['b']:.2f}x (cold CPU / floor CPU)"),
-        ("warm, nothing changed, < 150 ms", d < 0.150, f"{d * 1000:.0f} ms",
-         f"<= {cpu_of['d'] * 1000:.0f} ms (its CPU time bounds a quiet wall time)"),
-        ("one edited task file <= one parse + warm",
-         e <= h + d and M["e"].counts[0] == "1",
-         f"{e:.3f} s <= {h:.3f} + {d:.3f} s, parsed {M['e'].counts[0]}",
-         f"{cpu_of['e']:.3f} s <= {cpu_of['h']:.3f} + {cpu_of['d']:.3f} s (CPU)"),
-        (f"peak memory < 400 MB at -j {args.jobs}", max(M["c"].rss) < 400,
-         f"{max(M['c'].rss):.0f} MB", ""),
-        ("add_flyte_tasks: re-configure, nothing changed, adds < 1 s", i - j < 1.0,
-         f"{(i - j) * 1000:.0f} ms ({i:.3f} - {j:.3f} s)",
-         f"{(cpu_of['i'] - cpu_of['j']) * 1000:.0f} ms (CPU)"),
+         f"{cpu['c'] / cpu['b']:.2f}x (CPU)"),
+        ("cold >= 15x faster than naive", M["a"].median / c >= 15, f"{M['a'].median / c:.1f}x",
+         f"{cpu['a'] / (cpu['c'] / par):.1f}x (naive CPU / (cold CPU / {par}))"),
+        ("warm, nothing changed, <= 150 ms", d_ <= 0.150, f"{d_ * 1000:.0f} ms",
+         f"<= {cpu['d'] * 1000:.0f} ms (its CPU time bounds a quiet wall time)"),
+        ("warm peak RSS <= 120 MB", max(M["d"].rss) <= 120, f"{max(M['d'].rss):.0f} MB", ""),
+        ("one edited task file <= one parse + warm", e <= h + d_ and M["e"].counts[0] == "1",
+         f"{e:.3f} s <= {h:.3f} + {d_:.3f} s, parsed {M['e'].counts[0]}",
+         f"{cpu['e']:.3f} s <= {cpu['h']:.3f} + {cpu['d']:.3f} s (CPU)"),
     ]
-    target_text = "".join(f"| {name} | {'met' if ok else 'NOT met'} | {value} | {cpu} |\n"
-                          for name, ok, value, cpu in targets)
+    if M["i"].times:
+        i, j = M["i"].median, M["j"].median
+        rows.append(("add_flyte_tasks: re-configure, nothing changed, adds < 1 s", i - j < 1.0,
+                     f"{(i - j) * 1000:.0f} ms ({i:.3f} - {j:.3f} s)",
+                     f"{(statistics.median(M['i'].cpu) - statistics.median(M['j'].cpu)) * 1000:.0f}"
+                     " ms (CPU)"))
+    return ("| target | wall time | measured (wall) | quiet-machine figure from CPU time |\n"
+            "|---|---|---|---|\n" +
+            "".join(f"| {name} | {'met' if ok else 'NOT met'} | {value} | {cpu_} |\n"
+                    for name, ok, value, cpu_ in rows))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sizes", nargs="*", type=int, default=[500],
+                    help="translation units, one corpus per size (e.g. 500 3000 10000)")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per measurement")
+    ap.add_argument("--naive-repeat", type=int, default=1,
+                    help="runs of the naive baseline (minutes each)")
+    ap.add_argument("--naive-sample", type=int, default=500,
+                    help="parse at most this many TUs (a fixed, evenly spread sample) for the "
+                         "naive baseline and scale its time to all N (it costs ~1 s per TU)")
+    ap.add_argument("--task-scan", default=os.environ.get(
+        "TASK_SCAN", os.path.join(ROOT, "build", "tool", "task-scan")))
+    ap.add_argument("--work", default=None, help="corpora and caches (default: build/bench)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count(), help="-j for task-scan")
+    ap.add_argument("--results", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    args = ap.parse_args()
+
+    tool = os.path.abspath(args.task_scan)
+    if not os.access(tool, os.X_OK):
+        sys.exit(f"bench: no task-scan at {tool}; build it (cmake --build --preset default) "
+                 "or pass --task-scan")
+    if not os.access(TIME, os.X_OK):
+        sys.exit("bench: /usr/bin/time is missing: apt-get install time")
+    sizes = sorted(set(args.sizes))
+    results = []
+    for n in sizes:
+        # The CMake rows once, for the smallest corpus: re-configuring a
+        # large one first scans it cold, which the cold row measures already.
+        results.append(measure(args, tool, n, with_cmake=n == sizes[0]))
+
+    growth = ("| TUs | task TUs | cold s | cold MB | warm ms | warm CPU ms | warm MB "
+              "| one edit s | wrapper edit s | naive ms/file | prefilter ms/file |\n"
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    for M, d in results:
+        growth += (f"| {d['n']} | {d['task_tus']} | {M['c'].median:.1f} | {max(M['c'].rss):.0f} "
+                   f"| {M['d'].median * 1000:.0f} | {statistics.median(M['d'].cpu) * 1000:.0f} "
+                   f"| {max(M['d'].rss):.0f} | {M['e'].median:.3f} | {M['f'].median:.2f} "
+                   f"| {statistics.median(M['a'].cpu) / d['n'] * 1000:.0f} "
+                   f"| {statistics.median(M['k'].cpu) / max(1, d['n'] - d['task_tus']) * 1000:.2f} |\n")
+    sections = ""
+    for M, d in results:
+        sections += (f"\n## {d['n']} translation units\n\n"
+                     f"{d['task_tus']} with tasks ({d['tasks']} tasks on 4 images); the wrapper "
+                     f"header is included by {d['wrapper_tus']}.\n\n"
+                     + table_for(M, d, args) + "\n" + targets_for(M, d, args))
     cpu = "unknown"
     with open("/proc/cpuinfo") as fcpu:
         for line in fcpu:
@@ -425,38 +484,37 @@ def main():
                 break
     clang_version = subprocess.run([CLANG, "--version"], capture_output=True,
                                    text=True).stdout.splitlines()[0]
-    loads = sorted({l for m in M.values() for l in m.loads})
+    loads = sorted({l for M, _ in results for m in M.values() for l in m.loads})
     commit = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h %s"],
                             capture_output=True, text=True).stdout.strip() or "unknown"
     report = f"""# task-scan benchmark
 
-Generated by `bench/run.sh {args.n}` (bench/bench.py) on {datetime.datetime.now().isoformat(timespec='seconds')}.
+Generated by `bench/run.sh {' '.join(map(str, sizes))}` (bench/bench.py) on {datetime.datetime.now().isoformat(timespec='seconds')}.
 
-- Machine: {nproc} cores (nproc), {cpu}, {platform.system()} {platform.release()}
+- Machine: {os.cpu_count()} cores (nproc), {cpu}, {platform.system()} {platform.release()}
 - Compiler: {clang_version}
-- task-scan: `{tool}`; repository at {commit}
-- Corpus: {args.n} translation units, {len(task_tus)} with tasks ({n_tasks} tasks on 4 images),
-  6-9 standard headers each; wrapper macros from `include/project/tasks.hpp`
-  (included by {sum(1 for i in range(args.n) if i % 20 == 7 or i % 10 == 3)} TUs).
-- Runs: {args.repeat} per measurement, naive baseline {args.naive_repeat}; medians.
+- task-scan: `{tool}`; repository at {commit[:60]}
+- Corpora: N translation units, 5% with tasks, 6-9 standard headers each;
+  wrapper macros from `include/project/tasks.hpp`; a compile database with an
+  absolute compiler path.
+- Runs: {args.repeat} per measurement, naive baseline {args.naive_repeat}
+  (on at most {args.naive_sample} files, an evenly spread sample, scaled to N); medians.
 - Load average (1/5/15 min) seen during the runs: {loads[0]} ... {loads[-1]}.
-  Other work on the machine inflates wall times; ratios are the robust part.
+  Other work on the machine inflates wall times; ratios and CPU times are the robust part.
 
-{table}
+## Growth
+
+{growth}
 Ratios: `naive/x` = naive median / this median; `x/floor` = this median / floor median.
 `CPU s` is user + system time of the command and its children (median): unlike
 wall time it barely moves with other load on the machine.
 Peak RSS of b and h is that of the largest single clang process.
-i and j re-configure the corpus as a CMake project (`cmake <build dir>`), with
-add_flyte_tasks() (it scans at configure time, cache in the build dir) and with
-a plain add_library() of the same sources: i - j is what add_flyte_tasks adds.
-
-| target | wall time | measured (wall) | quiet-machine figure from CPU time |
-|---|---|---|---|
-{target_text}"""
-    print()
-    print(table)
-    print(target_text)
+i and j (smallest corpus only) re-configure the corpus as a CMake project
+(`cmake <build dir>`), with add_flyte_tasks() (it scans at configure time,
+cache in the build dir) and with a plain add_library() of the same sources:
+i - j is what add_flyte_tasks adds.
+{sections}"""
+    print(report)
     with open(args.results, "w") as fr:
         fr.write(report)
     print(f"bench: wrote {args.results}")
