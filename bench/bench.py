@@ -23,8 +23,10 @@ Measured (medians over R runs; the naive baseline, minutes long, R' runs):
   k  prefilter  task-scan --no-cache on only the task-free files (per-file prefilter cost)
 Several sizes (bench/run.sh 500 3000 10000) add a growth table; the CMake rows
 are measured for the smallest only.
-Above --naive-sample TUs (default 500) the naive baseline parses an evenly
-spread sample and its time is scaled to all N (the table says so).
+Above --naive-sample TUs (default 500) the naive baseline parses a fixed
+sample (task files and others in their proportion, evenly spread) and its time
+is scaled to all N (the table says so); its tasks must be those the cold scan
+found in the same files (the prefilter and cache checked against full parses).
 Peak memory is /usr/bin/time's maximum resident set size (for b, of the
 largest single clang process). Every task-scan mode must list the same tasks.
 Writes bench/RESULTS.md (machine, date, load, table, targets).
@@ -354,9 +356,16 @@ def measure(args, tool, n, with_cmake):
             print(f"  {key}: {t:8.3f} s  cpu {usage[1]:7.2f} s", flush=True)
 
     sample = []
-    if sampled:  # a fixed, evenly spread sample
-        step = n / sample_size
-        sample = [os.path.join("src", f"mod{int(k * step):04d}.cpp") for k in range(sample_size)]
+    if sampled:
+        # A fixed sample, evenly spread over the task files and over the
+        # others in their proportion, so that it has tasks to compare.
+        def spread(indices, count):
+            return [indices[int(k * len(indices) / count)] for k in range(count)]
+        with_tasks = [i for i in range(n) if i % 20 == 7]
+        without = [i for i in range(n) if i % 20 != 7]
+        count = max(1, round(sample_size * len(with_tasks) / n))
+        sample = [os.path.join("src", f"mod{i:04d}.cpp")
+                  for i in sorted(spread(with_tasks, count) + spread(without, sample_size - count))]
     for r in range(args.naive_repeat):
         print(f"naive {r + 1}/{args.naive_repeat} (about {len(sample) or n} parses, "
               "one thread)", flush=True)
@@ -367,6 +376,15 @@ def measure(args, tool, n, with_cmake):
     for k in "cdef":
         if lists[k] != (lists["c"] if sampled else lists["a"]):
             sys.exit(f"bench: {k} listed different tasks than the naive baseline")
+    if sampled:
+        # The prefilter and the cache against full parses on the sample:
+        # the same tasks in those files (columns are as wide as each list).
+        def rows(text):
+            return sorted(tuple(line.split()) for line in text.splitlines() if line.strip())
+        expected = [r for r in rows(lists["c"]) if r[-1].rsplit(":", 1)[0] in set(sample)]
+        if rows(lists["a"]) != expected:
+            sys.exit("bench: the naive scan of the sample (--scan-all) found other tasks than "
+                     "the cold scan found in those files")
     details = {"n": n, "task_tus": len(task_tus), "tasks": len(lists["c"].strip().splitlines()),
                "sample": sample_size, "sampled": sampled,
                "wrapper_tus": sum(1 for i in range(n) if i % 20 == 7 or i % 10 == 3)}
