@@ -95,9 +95,11 @@ std::string RealPathCache::resolve(llvm::StringRef Absolute, bool &Exists) {
     Exists = true;
     return std::string(Real);
   }
+  // A dangling link: realPath() answers its directory's real path plus
+  // its name, which Real already is.
   llvm::SmallString<256> Resolved;
   Exists = !llvm::sys::fs::real_path(Absolute, Resolved);
-  return Exists ? std::string(Resolved) : realPath("", Absolute);
+  return std::string(Exists ? Resolved : Real);
 }
 
 std::string RealPathCache::directory(llvm::StringRef Dir) {

@@ -33,7 +33,6 @@
 #include "taskscan/Version.h"
 
 #include "llvm/ADT/BitVector.h"
-#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Config/llvm-config.h"
@@ -286,10 +285,9 @@ struct ResultCache::Index {
   llvm::StringMap<uint32_t> PathIds; ///< Path of a row that is not a lookup row -> its PathId.
   /// Per lookup row (a name a file was opened by), the PathId of the file
   /// the name leads to now (NoPath: none listed, or none there), resolved
-  /// once per run: TargetSlot (fixed once read) numbers the lookup rows; a
-  /// slot's state is 0 unresolved, 1 being resolved, 2 resolved.
+  /// once per run; its TargetState is 0 unresolved, 1 being resolved, 2
+  /// resolved. Indexed by row, like RowState.
   static constexpr uint32_t NoPath = ~0u;
-  llvm::DenseMap<uint32_t, uint32_t> TargetSlot;
   std::unique_ptr<std::atomic<uint8_t>[]> TargetState;
   std::vector<uint32_t> Targets;
 
@@ -346,9 +344,7 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
     R.Absent = Hash == "-" && Size == "-" && Stat == "-";
     R.HasStat = !R.Absent && Stat != "-";
     R.Lookup = !R.Absent && hasDotComponents(R.Path);
-    if (R.Lookup)
-      I->TargetSlot.try_emplace(static_cast<uint32_t>(N), I->TargetSlot.size());
-    else if (!R.Absent)
+    if (!R.Absent && !R.Lookup)
       R.PathId = I->PathIds.try_emplace(R.Path, I->PathIds.size()).first->second;
     if ((!R.Absent && (!parseHex(Hash, R.Hash) || !parseDecimal(Size, R.Size))) ||
         (R.HasStat && !parseStat(Stat, R.Size, R.Stat)) || R.Path.empty())
@@ -384,8 +380,8 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
   if (!In.done())
     return nullptr;
   I->RowState = std::make_unique<std::atomic<uint8_t>[]>(I->Rows.size());
-  I->TargetState = std::make_unique<std::atomic<uint8_t>[]>(I->TargetSlot.size());
-  I->Targets.resize(I->TargetSlot.size(), NoPath);
+  I->TargetState = std::make_unique<std::atomic<uint8_t>[]>(I->Rows.size());
+  I->Targets.resize(I->Rows.size(), NoPath);
   return I;
 }
 
@@ -464,21 +460,20 @@ std::string ResultCache::entryKey(const ScanJob &Job,
 }
 
 uint32_t ResultCache::lookupRowTarget(uint32_t Row) {
-  uint32_t Slot = Loaded->TargetSlot.find(Row)->second;
-  std::atomic<uint8_t> &State = Loaded->TargetState[Slot];
+  std::atomic<uint8_t> &State = Loaded->TargetState[Row];
   uint8_t Unresolved = 0;
   if (State.load(std::memory_order_acquire) == 0 &&
       State.compare_exchange_strong(Unresolved, 1, std::memory_order_acquire)) {
     std::string Target = Paths->existing(Loaded->Rows[Row].Path);
     auto Known = Loaded->PathIds.find(Target);
-    Loaded->Targets[Slot] =
+    Loaded->Targets[Row] =
         Target.empty() || Known == Loaded->PathIds.end() ? Index::NoPath : Known->second;
     State.store(2, std::memory_order_release);
   }
   // Another thread is resolving it: a few system calls' wait.
   while (State.load(std::memory_order_acquire) != 2)
     std::this_thread::yield();
-  return Loaded->Targets[Slot];
+  return Loaded->Targets[Row];
 }
 
 bool ResultCache::rowStillValid(uint32_t Row) {
