@@ -370,10 +370,12 @@ int run(int Argc, const char **Argv) {
       SourceList = std::move(All);
     }
   }
-  // Headers and files missing from the database borrow a neighbour's flags
-  // (only named files can be missing: indexing every file for that costs a
-  // warm run of a large project more than its cache lookups).
-  if (!BuildPath.empty() && !SourceList.empty())
+  // Headers and files missing from the database borrow a neighbour's flags.
+  // clang's loader already does this for a build directory; a database file
+  // gets it here, only when files are named (only those can be missing, and
+  // indexing every file for it costs a warm run of a large project more than
+  // its cache lookups).
+  if (!BuildPath.empty() && !llvm::sys::fs::is_directory(BuildPath) && !SourceList.empty())
     Database = clang::tooling::inferMissingCompileCommands(std::move(Database));
   // Only other YAML or INI files given: nothing to scan (not every file).
   bool NothingToScan = DroppedConfiguration && !ConfigChanged && SourceList.empty();
