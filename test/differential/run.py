@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -664,28 +665,18 @@ def run_streams(opts):
     seed = opts.seed if opts.seed is not None else random.randrange(1 << 30)
     workdir = opts.workdir or tempfile.mkdtemp(prefix="task-scan-differential-")
     start = time.time()
-    # The options each stream gets as they were given, minus those set per stream.
-    own = ("--jobs", "--seed", "--steps", "--workdir", "--progress")
-    cleaned, args = [], sys.argv[1:]
-    i = 0
-    while i < len(args):
-        if args[i] in own:
-            i += 2
-            continue
-        if not args[i].startswith(tuple(o + "=" for o in own)):
-            cleaned.append(args[i])
-        i += 1
     print("differential: seed %d, %d steps in %d streams" % (seed, opts.steps, opts.jobs),
           flush=True)
     procs = []
     for k in range(opts.jobs):
         steps = opts.steps // opts.jobs + (1 if k < opts.steps % opts.jobs else 0)
-        argv = [sys.executable, "-u", os.path.abspath(__file__), "--seed", str(seed),
-                "--steps", str(steps), "--stream", "%d/%d" % (k, opts.jobs),
-                "--workdir", os.path.join(workdir, "stream-%d" % k), "--progress", "100"] + cleaned
+        # The options as given, then the stream's own: argparse keeps the last.
+        argv = [sys.executable, "-u", os.path.abspath(__file__)] + sys.argv[1:] + [
+            "--jobs", "1", "--seed", str(seed), "--steps", str(steps),
+            "--stream", "%d/%d" % (k, opts.jobs),
+            "--workdir", os.path.join(workdir, "stream-%d" % k), "--progress", "100"]
         procs.append(subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                       text=True))
-    import threading
     done = [0] * opts.jobs
     lines = {k: [] for k in range(opts.jobs)}
     lock = threading.Lock()
