@@ -391,7 +391,7 @@ def measure(args, tool, n, with_cmake):
     return M, details
 
 
-def table_for(M, d, args):
+def table_for(M, d):
     """The Markdown table of one corpus size and its target rows."""
     keys = [k for k in "abcdefghijk" if M[k].times]
     a, b = M["a"].median, M["b"].median
@@ -417,7 +417,7 @@ def table_for(M, d, args):
     return header + rows + notes
 
 
-def targets_for(M, d, args):
+def targets_for(M, args):
     c, d_, e, h = (M[k].median for k in "cdeh")
     b = M["b"].median
     cpu = {k: statistics.median(M[k].cpu) for k in "abcdeh"}
@@ -493,7 +493,7 @@ def main():
         sections += (f"\n## {d['n']} translation units\n\n"
                      f"{d['task_tus']} with tasks ({d['tasks']} tasks on 4 images); the wrapper "
                      f"header is included by {d['wrapper_tus']}.\n\n"
-                     + table_for(M, d, args) + "\n" + targets_for(M, d, args))
+                     + table_for(M, d) + "\n" + targets_for(M, args))
     cpu = "unknown"
     with open("/proc/cpuinfo") as fcpu:
         for line in fcpu:
