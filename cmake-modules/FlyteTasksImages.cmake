@@ -15,8 +15,8 @@
 # loader's message is analysed (and `objdump -T` asked which C library and
 # C++ runtime versions the executable needs) to say which link mode fixes
 # it. Each built image is then run and its task list compared with the
-# manifest. What was built, with which tool, is recorded for <name>_push in
-# <state dir>/built-<key>.cmake. Base images are never pulled by podman or
+# manifest. What was built (with the image ID of its base), with which tool,
+# is recorded for <name>_push in <state dir>/built-<key>.cmake. Base images are never pulled by podman or
 # buildah (--pull=never): builds stay offline and reproducible.
 cmake_minimum_required(VERSION 3.21)
 
@@ -194,11 +194,30 @@ foreach(index RANGE ${last})
   endif()
   message(STATUS "${fn}: image '${key}' runs: ${installed} --list gives its ${tasks_length} task(s)")
 
-  # For <name>_push: what was built, and with what.
+  # For <name>_push: what was built, and with what. The base is recorded by
+  # its image ID as the tool has it now: a base re-pulled under the same tag
+  # is new content, which the Dockerfile alone does not show.
   file(SHA256 "${context}/Dockerfile" dockerfile_sha256)
   file(SHA256 "${context}/${FLYTE_NAME}_${key}" executable_sha256)
+  string(JSON base GET "${manifest}" images ${index} base_image)
+  if(kind STREQUAL "buildah")
+    set(inspect "${tool}" images --no-trunc --format "{{.ID}}" "${base}")
+  else()
+    set(inspect "${tool}" image inspect --format "{{.Id}}" "${base}")
+  endif()
+  execute_process(COMMAND ${inspect} RESULT_VARIABLE result OUTPUT_VARIABLE base_id ERROR_QUIET)
+  string(STRIP "${base_id}" base_id)
+  string(REGEX REPLACE "^sha256:" "" base_id "${base_id}")
+  if(result EQUAL 0 AND base_id MATCHES "^[0-9a-f]+$")
+    set(base_id "sha256:${base_id}")
+  else()
+    message(STATUS "${fn}: '${kind}' does not give the image ID of the base ${base} of image "
+                   "'${key}'; ${FLYTE_NAME}_push will not notice that base change under its tag")
+    set(base_id "")
+  endif()
   file(WRITE "${FLYTE_STATE_DIR}/built-${key}.cmake"
        "set(built_tool [==[${tool}]==])\nset(built_kind [==[${kind}]==])\n"
        "set(built_tag [==[${tag}]==])\nset(built_reference [==[${reference}]==])\n"
+       "set(built_base [==[${base}]==])\nset(built_base_id [==[${base_id}]==])\n"
        "set(built_dockerfile_sha256 ${dockerfile_sha256})\nset(built_executable_sha256 ${executable_sha256})\n")
 endforeach()

@@ -9,9 +9,10 @@
 # Each image <name>_images built (<state dir>/built-<key>.cmake) is pushed to
 # its reference with the tool that built it, and what the registry stored,
 # `repo@sha256:<hex>`, is recorded in <output dir>/images.lock.json with the
-# SHA-256 of the Dockerfile and of the executable that went into it. An image
-# whose reference and content are those of its lock entry was pushed already
-# and is not pushed again. Images pinned by digest in the configuration are
+# SHA-256 of the Dockerfile and of the executable that went into it and the
+# image ID of its base. An image whose reference and content (base included:
+# a base re-pulled under the same tag is new content) are those of its lock
+# entry was pushed already and is not pushed again. Images pinned by digest in the configuration are
 # built elsewhere: never pushed. When the lock changes, <state dir>/push.stamp
 # is touched so that the next build pins the new digests (FlyteTasksCodegen).
 cmake_minimum_required(VERSION 3.21)
@@ -77,11 +78,22 @@ foreach(index RANGE ${last})
     string(JSON old_dockerfile GET "${old_entry}" dockerfile_sha256)
     string(JSON old_executable GET "${old_entry}" executable_sha256)
     string(JSON old_pushed GET "${old_entry}" pushed)
+    string(JSON old_base_id ERROR_VARIABLE no_base_id GET "${old_entry}" base_image_id)
     if(old_reference STREQUAL reference AND old_dockerfile STREQUAL built_dockerfile_sha256
        AND old_executable STREQUAL built_executable_sha256)
-      message(STATUS "${fn}: image '${key}' is unchanged since it was pushed as ${old_pushed}: not pushed")
-      list(APPEND entries "${old_entry}")
-      continue()
+      # The Dockerfile names the base by its tag; its image ID says whether
+      # the tag was re-pulled or rebuilt since (unknown to the tool: as before).
+      if(built_base_id STREQUAL "" OR (NOT no_base_id AND old_base_id STREQUAL built_base_id))
+        message(STATUS "${fn}: image '${key}' is unchanged since it was pushed as ${old_pushed}: not pushed")
+        list(APPEND entries "${old_entry}")
+        continue()
+      elseif(no_base_id)
+        message(STATUS "${fn}: image '${key}' was pushed as ${old_pushed}, but the lock does not say "
+                       "which base image it was built from (an older task-scan wrote it): pushing it again")
+      else()
+        message(STATUS "${fn}: image '${key}' was pushed as ${old_pushed}, but its base ${built_base} is "
+                       "another image since (${old_base_id}, now ${built_base_id}): pushing it again")
+      endif()
     endif()
   endif()
 
@@ -122,7 +134,8 @@ foreach(index RANGE ${last})
   math(EXPR pushed_count "${pushed_count} + 1")
   set(entry "{}")
   foreach(field "key;${key}" "reference;${reference}" "pushed;${pushed}"
-                "dockerfile_sha256;${built_dockerfile_sha256}" "executable_sha256;${built_executable_sha256}")
+                "dockerfile_sha256;${built_dockerfile_sha256}" "executable_sha256;${built_executable_sha256}"
+                "base_image_id;${built_base_id}")
     list(GET field 0 name)
     list(GET field 1 value)
     string(JSON entry SET "${entry}" "${name}" "\"${value}\"")

@@ -12,7 +12,10 @@
 #  3. demo_push again: nothing is pushed, the lock is unchanged;
 #  4. a task's code changes: flyte_tasks.py falls back to the tag (saying
 #     so), demo_push pushes a new digest, the next build pins it, and the
-#     task pulled by that digest runs the new code.
+#     task pulled by that digest runs the new code;
+#  5. the base is re-imported under the same tag: demo_push notices it (the
+#     lock records the base's image ID) and pushes an image on the new base;
+#  6. a lock without base image IDs (older task-scan) is pushed again once.
 #
 # Exit status 77 (SKIP) when podman, docker-registry or busybox-static is
 # missing; any other failure is a failure.
@@ -157,5 +160,45 @@ cmake --build "$BIN" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fai
 podman rmi -f "$REGISTRY/demo/default:1.0" >/dev/null
 podman pull --tls-verify=false "$second" >/dev/null 2>"$WORK/pull.log" || { cat "$WORK/pull.log" >&2; fail "cannot pull $second"; }
 expect_add 43
+
+step "5. the base is re-imported under its tag: demo_push pushes again, the next build pins that"
+base_id_of() { # KEY: the lock's base_image_id of the image KEY
+  python3 -c 'import json, sys
+l = json.load(open(sys.argv[1]))
+print(*[i.get("base_image_id") for i in l["images"] if i["key"] == sys.argv[2]])' "$GEN/images.lock.json" "$1"
+}
+[ "$(base_id_of default)" = "sha256:$(podman image inspect --format '{{.Id}}' "$BASE")" ] ||
+  fail "the lock records the base '$(base_id_of default)', not the image ID of $BASE"
+mkdir -p "$WORK/rootfs/etc"
+echo "base 2" > "$WORK/rootfs/etc/base-version"
+tar -C "$WORK/rootfs" -cf "$WORK/base2.tar" .
+podman import "$WORK/base2.tar" "$BASE" >/dev/null 2>&1 || fail "podman could not import the second base"
+cmake --build "$BIN" --target demo_push >"$WORK/push.log" 2>&1 || { cat "$WORK/push.log" >&2; fail "demo_push failed"; }
+grep -q "image 'default' was pushed as $second, but its base $BASE is another image since" "$WORK/push.log" ||
+  { cat "$WORK/push.log" >&2; fail "demo_push does not push again after the base changed under its tag"; }
+third=$(locked_of default)
+[ -n "$third" ] && [ "$third" != "$second" ] || fail "the image on the new base got no new digest ($third)"
+[ "$(base_id_of default)" = "sha256:$(podman image inspect --format '{{.Id}}' "$BASE")" ] ||
+  fail "the lock does not record the new base's image ID"
+cmake --build "$BIN" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "build failed"; }
+[ "$(task_command "$GEN" demo.add | sed -n 1p)" = "$third" ] || fail "flyte_tasks.py does not pin $third"
+podman rmi -f "$REGISTRY/demo/default:1.0" >/dev/null
+podman pull --tls-verify=false "$third" >/dev/null 2>"$WORK/pull.log" || { cat "$WORK/pull.log" >&2; fail "cannot pull $third"; }
+[ "$(podman run --rm --pull=never --network=none "$third" /bin/busybox cat /etc/base-version)" = "base 2" ] ||
+  fail "the image pushed as $third is not built on the new base"
+expect_add 43
+
+step "6. a lock without base image IDs (an older task-scan): pushed again once"
+python3 -c 'import json, sys
+l = json.load(open(sys.argv[1]))
+for i in l["images"]: i.pop("base_image_id")
+json.dump(l, open(sys.argv[1], "w"))' "$GEN/images.lock.json"
+cmake --build "$BIN" --target demo_push >"$WORK/push.log" 2>&1 || { cat "$WORK/push.log" >&2; fail "demo_push failed"; }
+grep -q "image 'default' was pushed as $third, but the lock does not say which base image" "$WORK/push.log" ||
+  { cat "$WORK/push.log" >&2; fail "demo_push does not push an image whose lock entry has no base"; }
+[ "$(base_id_of default)" = "sha256:$(podman image inspect --format '{{.Id}}' "$BASE")" ] ||
+  fail "the lock does not record the base's image ID after the push"
+cmake --build "$BIN" --target demo_push >"$WORK/push.log" 2>&1 || { cat "$WORK/push.log" >&2; fail "demo_push failed"; }
+grep -q "0 image(s) pushed" "$WORK/push.log" || { cat "$WORK/push.log" >&2; fail "demo_push pushed a third time"; }
 
 echo "PASS: push and pin against a real registry"
