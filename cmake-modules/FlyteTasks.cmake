@@ -52,9 +52,10 @@ Use it through the package, or with this repository added to the build::
   ``<name>_push``
     Builds the images, then pushes each to its reference with the tool that
     built it and records what the registry stored (``repo@sha256:...``),
-    with the Dockerfile's and the executable's SHA-256, in
-    ``<dir>/images.lock.json``. An image whose content was pushed already is
-    not pushed again. From the next build on, ``flyte_tasks.py`` and the
+    with the Dockerfile's and the executable's SHA-256 and the image ID of
+    its base, in ``<dir>/images.lock.json``. An image whose content was
+    pushed already is not pushed again; a base re-pulled under its tag is new
+    content (pushed again). From the next build on, ``flyte_tasks.py`` and the
     manifest run the pushed digests for as long as the image's content is
     unchanged (else the tag, with a warning). Images pinned by digest in the
     configuration are built elsewhere and never pushed. Not part of ``all``.

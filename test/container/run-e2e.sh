@@ -16,8 +16,8 @@
 #     built and read back: labels exact, no extra instruction, no /pwned.
 #
 # Everything it creates (images, containers, temporary folders) is removed
-# on exit. Exit status 77 (ctest's SKIP_RETURN_CODE) when buildah or podman
-# is absent; any other failure is a test failure.
+# on exit. Exit status 77 (ctest's SKIP_RETURN_CODE) when buildah, podman or
+# runc is absent; any other failure is a test failure.
 #
 #   run-e2e.sh --task-scan EXE --cxx CXX --runtime-include DIR
 #              --fixture EXE --flytekit-stub DIR
@@ -40,63 +40,21 @@ for v in TASK_SCAN CXX RUNTIME_INCLUDE FIXTURE FLYTEKIT_STUB; do
   [ -n "${!v}" ] || { echo "run-e2e.sh: --$(echo "$v" | tr 'A-Z_' 'a-z-') is required" >&2; exit 2; }
 done
 
-for tool in buildah podman; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "SKIPPED: $tool not found (scripts/install-deps.sh installs buildah, podman, runc, busybox-static)"
-    exit 77
-  fi
-done
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { echo "== $*"; }
-
-command -v runc >/dev/null || fail "runc not found; podman here needs it (install runc)"
+# WORK, storage and a podman configuration of this run's own (all removed on
+# exit, images included), fail/step/skip; skips without podman or runc.
+source "$HERE/containers-common.sh"
+command -v buildah >/dev/null ||
+  skip "buildah not found (scripts/install-deps.sh installs buildah, podman, runc, busybox-static)"
 command -v python3 >/dev/null || fail "python3 not found"
 BUSYBOX=$(command -v busybox || true)
 if [ -z "$BUSYBOX" ] || ldd "$BUSYBOX" >/dev/null 2>&1; then
   fail "a static busybox is needed for the base image (install busybox-static)"
 fi
 
-# Names unique to this run, so that parallel runs and other tests' images
-# are never touched.
-RUN_ID="$(date +%s)-$$"
 PREFIX="localhost/task-scan-e2e-$RUN_ID"
 BASE="$PREFIX-base:1.0"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/task-scan-e2e.XXXXXX")
-CREATED_IMAGES=()
-
-cleanup() {
-  local status=$?
-  for image in "${CREATED_IMAGES[@]}"; do
-    buildah rmi -f "$image" >/dev/null 2>&1 || true
-  done
-  rm -rf "$WORK"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# podman on this kind of VM: runc (crun fails) and explicit ulimits.
-cat > "$WORK/containers.conf" <<'EOF'
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-[engine]
-runtime = "runc"
-EOF
-export CONTAINERS_CONF="$WORK/containers.conf"
-# Storage of this run's own (vfs): works where overlay cannot (inside a
-# container, as on a fresh-machine stand-in) and leaves nothing behind.
-cat > "$WORK/storage.conf" <<EOF
-[storage]
-driver = "vfs"
-runroot = "$WORK/storage/run"
-graphroot = "$WORK/storage/graph"
-EOF
-export CONTAINERS_STORAGE_CONF="$WORK/storage.conf"
-export BUILDAH_ISOLATION=chroot
 
 build_image() { # TAG CONTEXT DOCKERFILE
-  CREATED_IMAGES+=("$1")
   buildah bud --pull=never --isolation chroot --layers=false --quiet \
     -t "$1" -f "$3" "$2" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "buildah could not build $3"; }
 }
@@ -113,7 +71,6 @@ mkdir -p "$WORK/rootfs/bin" "$WORK/rootfs/tmp"
 cp "$BUSYBOX" "$WORK/rootfs/bin/busybox"
 for applet in sh test cat ls; do ln -s busybox "$WORK/rootfs/bin/$applet"; done
 tar -C "$WORK/rootfs" -cf "$WORK/base.tar" .
-CREATED_IMAGES+=("$BASE")
 podman import "$WORK/base.tar" "$BASE" >/dev/null 2>"$WORK/import.log" ||
   { cat "$WORK/import.log" >&2; fail "podman could not import the base image"; }
 
