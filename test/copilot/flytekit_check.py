@@ -1,7 +1,7 @@
 """flytekit_check.py: the generated flyte_tasks.py with the real flytekit, the way a user uses it.
 
-Runs when FLYTEKIT_PY names a python that imports flytekit (../shared/tools/real-flytekit builds
-such a venv offline); otherwise it says SKIP and exits 77 (ctest's SKIP_RETURN_CODE).
+Runs when FLYTEKIT_PY names a python that imports flytekit (a venv: `python3 -m venv V &&
+V/bin/pip install flytekit`); otherwise it says SKIP and exits 77 (ctest's SKIP_RETURN_CODE).
 For the example project and a project of every supported type it checks, under that python:
 - the module imports, and a workflow wiring C++ tasks serializes;
 - flytekit.tools.translator.get_serializable(...).to_flyte_idl() of every task is exactly that of
@@ -159,7 +159,7 @@ def main():
     python = os.environ.get("FLYTEKIT_PY")
     if not python:
         print("SKIP: copilot.flytekit needs the real flytekit: set FLYTEKIT_PY to a python that imports it "
-              "(../shared/tools/real-flytekit MIRRORS VENV builds one; then FLYTEKIT_PY=VENV/bin/python)")
+              "(python3 -m venv V && V/bin/pip install flytekit; then FLYTEKIT_PY=V/bin/python)")
         return 77
     if subprocess.run([python, "-c", "import flytekit"], capture_output=True).returncode != 0:
         print(f"FAIL: FLYTEKIT_PY={python} cannot import flytekit")
