@@ -199,7 +199,9 @@ foreach(index RANGE ${last})
   # is new content, which the Dockerfile alone does not show.
   file(SHA256 "${context}/Dockerfile" dockerfile_sha256)
   file(SHA256 "${context}/${FLYTE_NAME}_${key}" executable_sha256)
-  string(JSON base GET "${manifest}" images ${index} base_image)
+  # The base as the builder read it: the Dockerfile's FROM.
+  file(STRINGS "${context}/Dockerfile" base REGEX "^FROM " LIMIT_COUNT 1)
+  string(REGEX REPLACE "^FROM +" "" base "${base}")
   if(kind STREQUAL "buildah")
     set(inspect "${tool}" images --no-trunc --format "{{.ID}}" "${base}")
   else()
