@@ -16,8 +16,9 @@
 # C++ runtime versions the executable needs) to say which link mode fixes
 # it. Each built image is then run and its task list compared with the
 # manifest. What was built (with the image ID of its base), with which tool,
-# is recorded for <name>_push in <state dir>/built-<key>.cmake. Base images are never pulled by podman or
-# buildah (--pull=never): builds stay offline and reproducible.
+# is recorded for <name>_push in <state dir>/built-<key>.cmake. Base images
+# are never pulled by podman or buildah (--pull=never): builds stay offline
+# and reproducible.
 cmake_minimum_required(VERSION 3.21)
 
 if(NOT FLYTE_ARGUMENTS OR NOT EXISTS "${FLYTE_ARGUMENTS}")

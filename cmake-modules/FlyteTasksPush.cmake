@@ -12,9 +12,10 @@
 # SHA-256 of the Dockerfile and of the executable that went into it and the
 # image ID of its base. An image whose reference and content (base included:
 # a base re-pulled under the same tag is new content) are those of its lock
-# entry was pushed already and is not pushed again. Images pinned by digest in the configuration are
-# built elsewhere: never pushed. When the lock changes, <state dir>/push.stamp
-# is touched so that the next build pins the new digests (FlyteTasksCodegen).
+# entry was pushed already and is not pushed again. Images pinned by digest
+# in the configuration are built elsewhere: never pushed. When the lock
+# changes, <state dir>/push.stamp is touched so that the next build pins the
+# new digests (FlyteTasksCodegen).
 cmake_minimum_required(VERSION 3.21)
 
 if(NOT FLYTE_ARGUMENTS OR NOT EXISTS "${FLYTE_ARGUMENTS}")

@@ -696,9 +696,10 @@ def run_streams(opts):
                     reported[0] = total
                 elif "DIVERGENCE" in line or "shrunk" in line or "written to" in line:
                     print("[stream %d] %s" % (k, line), end="", flush=True)
-                    for other in procs:
-                        if other is not procs[k] and other.poll() is None and "DIVERGENCE" in line:
-                            other.terminate()
+                    if "DIVERGENCE" in line:
+                        for other in procs:
+                            if other is not procs[k] and other.poll() is None:
+                                other.terminate()
 
     threads = [threading.Thread(target=follow, args=(k,)) for k in range(opts.jobs)]
     for t in threads:
