@@ -99,6 +99,15 @@ void filesOfTranslationUnit(const clang::CompilerInstance &CI,
   }
   // The resource directory's headers (stddef.h, ...) are the compiler's own.
   System.push_back(Real.directory(CI.getHeaderSearchOpts().ResourceDir));
+  // Every -I and -iquote directory as the command line names it, also one
+  // that does not exist: clang drops it from the search list above, and it
+  // appears when a header is created there or when a link on its path
+  // (`-Ilink/../inc`) is re-pointed at a tree where it exists. Its miss is
+  // a lookup whose answer can change like any other.
+  for (const clang::HeaderSearchOptions::Entry &E : CI.getHeaderSearchOpts().UserEntries)
+    if (!E.IsFramework &&
+        (E.Group == clang::frontend::Quoted || E.Group == clang::frontend::Angled))
+      Project.push_back(Real.anyPath(E.Path));
   auto InSystem = [&](llvm::StringRef Path) {
     return llvm::any_of(System, [&](const std::string &Dir) { return isWithin(Path, Dir); });
   };

@@ -48,7 +48,8 @@ private:
 /// of real paths (RealPath.h), sorted and unique: \p Read, every file its
 /// source manager read, as the file system names the file it opened;
 /// \p Absent, the misses of \p Lookups that could change its result: inside
-/// a quoted or angled, non-system include directory, or inside the directory
+/// a quoted or angled, non-system include directory (one the command line
+/// names counts even where it does not exist), or inside the directory
 /// of a file it read (for `#include "..."` beside the includer) that is not a
 /// system directory (decided on real paths, kept as looked up: a symbolic
 /// link re-pointed later must lead to the check of the new target);
