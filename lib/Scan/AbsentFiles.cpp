@@ -119,11 +119,27 @@ void filesOfTranslationUnit(const clang::CompilerInstance &CI,
       Project.push_back(Dir);
   sortUnique(Project);
 
+  auto InProject = [&](llvm::StringRef Path) {
+    return llvm::any_of(Project, [&](const std::string &Dir) { return isWithin(Path, Dir); });
+  };
+  // `#include "../team.hpp"` from src/sub/a.cpp looks for src/team.hpp: a
+  // lookup made from a project directory that climbs out of it. Such a miss
+  // counts when the part of its name before a ".." leads into the project.
+  auto LookedUpFromProject = [&](llvm::StringRef Written) {
+    for (auto It = llvm::sys::path::begin(Written), End = llvm::sys::path::end(Written);
+         It != End; ++It)
+      if (*It == "..") {
+        llvm::StringRef Prefix = Written.take_front(It->data() - Written.data());
+        if (InProject(Real.directory(Prefix.rtrim('/'))))
+          return true;
+      }
+    return false;
+  };
+
   Absent.clear();
   for (const std::string &Written : Lookups.misses()) {
     std::string Miss = Real.anyPath(Written);
-    if (!InSystem(Miss) &&
-        llvm::any_of(Project, [&](const std::string &Dir) { return isWithin(Miss, Dir); }))
+    if (!InSystem(Miss) && (InProject(Miss) || LookedUpFromProject(Written)))
       Absent.push_back(Written);
   }
   sortUnique(Absent);
