@@ -16,6 +16,16 @@ default) holding the inputs and the exact commands.
 
     run.py --steps N --seed S [--task-scan PATH] [--time-limit SECONDS] [--jobs J]
 
+The project includes a lookup lab: include directories whose meaning a
+symbolic link decides (`-Iln/../inc_l` with ln re-pointed between trees that
+hold different headers, a link to a link, relative and absolute targets, a
+directory replaced by a link and back), a -I directory that appears and goes
+away, an -isystem directory, and `#include "../team.hpp"`; headers are
+created and removed behind each name. At the end the run prints how often a
+step changed the answer of each kind of lookup (plain, through a link, ".."
+after a link, ".." out of a directory, system; found or missing before): a
+kind at zero is a shape the run never tested.
+
 --jobs J runs J streams of projects side by side (stream K takes projects K,
 K + J, ...) and counts their steps together: on a machine with J cores a long
 run (--steps 100000) takes about 1/J of the time.
@@ -52,6 +62,24 @@ INCLUDE_DIRS = ["inc/a", "inc/b", "inc/c", "vendor"]
 DOTDOT_DIR = "dl/../pinc"
 HEADERS = ["macros.hpp", "images.hpp", "common.hpp"]
 
+# The lookup lab: include directories whose meaning a link decides, and
+# headers created and removed behind them (issue 20's shape and its kin).
+#   ln   -> real/x/y | real/w/z (relative or absolute); "ln/../inc_l" is
+#           real/x/inc_l or real/w/inc_l, each holding its own header set
+#   ln2  -> ln | real/w/z        a link to a link
+#   lk      a directory, or a link to lk_a | lk_b (different header sets)
+#   new/dir does not exist at first; appears and goes away
+#   sys     an -isystem directory (misses there are not recorded: only
+#           its found files decide, see ResultCache.h)
+LAB_DIRS = ["ln/../inc_l", "ln2/../inc_l", "lk", "new/dir"]
+SYSTEM_DIR = "sys"
+LAB_HEADERS = ["team.hpp", "opt.hpp"]
+LAB_REAL_DIRS = ["real/x/inc_l", "real/w/inc_l", "lk_a", "lk_b", "lk", "new/dir", SYSTEM_DIR,
+                 ".", "inc", "real/x", "real/w"]  # the last four: "../team.hpp"
+LINK_TARGETS = {"ln": ["real/x/y", "real/w/z", "@ROOT@/real/x/y", "@ROOT@/real/w/z"],
+                "ln2": ["ln", "real/w/z", "@ROOT@/ln"],
+                "lk": ["lk_a", "lk_b", "@ROOT@/lk_b"]}
+
 IMAGE_EXPRS = ['"{{.image.gpu}}"', '"{{.image.cpu}}"', "kGpu", "kCpu",
                '"reg.io/x/y:3"', '"{{.image.nope}}"']
 IMAGE_TEXTS = ["{{.image.gpu}}", "{{.image.cpu}}", "{{.image.vend}}",
@@ -59,9 +87,10 @@ IMAGE_TEXTS = ["{{.image.gpu}}", "{{.image.cpu}}", "{{.image.vend}}",
 
 
 class Generator:
-    def __init__(self, rng, dotdot):
+    def __init__(self, rng, dotdot, lab=True):
         self.rng = rng
         self.dotdot = dotdot
+        self.lab = lab
         self.revision = 0
 
     def rev(self):
@@ -82,6 +111,15 @@ class Generator:
             lines.append("#include <flyte/task.hpp>")
         if r.random() < 0.3:
             lines.append('#include "common.hpp"')
+        lab = []
+        if self.lab and r.random() < 0.35:
+            # "../team.hpp": beside the includer (./team.hpp for src/), then
+            # through every include directory (inc/a/.. is inc, ln/../inc_l/..).
+            lab.append(r.choice(['#include "team.hpp"', "#include <team.hpp>",
+                                 '#include "../team.hpp"', '#include "../team.hpp"']))
+        if self.lab and r.random() < 0.25:
+            lab.append(r.choice(['#include "opt.hpp"', "#include <opt.hpp>"]))
+        lines += lab
         for k in range(r.randint(1, 3)):
             name = "%s_%d%s" % (stem, k, r.choice("abc"))
             kind = r.randrange(7)
@@ -101,6 +139,9 @@ class Generator:
                              "{ return v; }\n#endif" % (r.choice(IMAGE_TEXTS), name))
             else:
                 lines.append("MAYBE_TASK() int %s(int v) { return v; }" % name)
+        for k, include in enumerate(lab):
+            macro = "TEAM_TASK" if "team" in include else "OPT_TASK"
+            lines.append("%s() int %s_lab%d(int v) { return v; }" % (macro, stem, k))
         return "\n".join(lines) + "\n" + self.rev()
 
     def plain_file(self, path):
@@ -137,6 +178,16 @@ class Generator:
             lines.append("#define VEND_TASK(...) %s" % r.choice(
                 ['FLYTE_TASK(container_image = "{{.image.vend}}", __VA_ARGS__)',
                  'FLYTE_TASK(container_image = "{{.image.gpu}}", __VA_ARGS__)', ""]))
+        elif name == "team.hpp":
+            lines.append("#include <flyte/task.hpp>")
+            lines.append("#define TEAM_TASK(...) FLYTE_TASK(container_image = %s, __VA_ARGS__)"
+                         % r.choice(['"{{.image.gpu}}"', '"{{.image.cpu}}"', '"{{.image.vend}}"',
+                                     '"reg.io/team/t:%d"' % r.randint(1, 9)]))
+        elif name == "opt.hpp":
+            lines.append("#include <flyte/task.hpp>")
+            lines.append("#define OPT_TASK(...) %s" % r.choice(
+                ['FLYTE_TASK(container_image = "{{.image.cpu}}", __VA_ARGS__)',
+                 'FLYTE_TASK(__VA_ARGS__)', ""]))
         else:  # common.hpp
             if r.random() < 0.5:
                 lines.append('#include "macros.hpp"')
@@ -159,10 +210,14 @@ class Generator:
         dirs = INCLUDE_DIRS[:]
         if self.dotdot and r.random() < 0.5:
             dirs.append(DOTDOT_DIR)
+        if self.lab:
+            dirs += [d for d in LAB_DIRS if r.random() < 0.7]
         r.shuffle(dirs)
         dirs = [d for d in dirs if d not in ("inc/b", "inc/c") and r.random() < 0.8
                 or d in ("inc/b", "inc/c") and r.random() < 0.95]
         flags = ["-std=c++17"] + ["-I" + d for d in dirs]
+        if self.lab and r.random() < 0.7:
+            flags += ["-isystem", SYSTEM_DIR]
         if r.random() < 0.3:
             flags.append("-DFEATURE")
         if r.random() < 0.2:
@@ -223,8 +278,22 @@ class Runner:
         if parent and not os.path.isdir(self.p(parent)):
             if os.path.lexists(self.p(parent)):
                 return False
-            os.makedirs(self.p(parent))
-            self.rec("mkdir -p %s" % parent)
+            # One component at a time, as `mkdir -p` does: a ".." is the
+            # file system's (os.makedirs would make a missing "ln" a folder
+            # to climb out of), so a path through a missing link fails.
+            path = self.root
+            for part in parent.split("/"):
+                path = os.path.join(path, part)
+                if part != ".." and not os.path.isdir(path):
+                    try:
+                        os.mkdir(path)
+                    except OSError:
+                        return False
+                elif part == ".." and not os.path.isdir(path):
+                    return False
+            # lit's own mkdir removes ".." from the text first: not here.
+            self.rec(("sh -c 'mkdir -p %s'" if ".." in parent.split("/") else "mkdir -p %s")
+                     % parent)
         return True
 
     def write(self, path, content):
@@ -255,6 +324,7 @@ class Runner:
                 os.rename(self.p(src), self.p(dst))
                 self.rec("mv %s %s" % (src, dst))
         elif kind == "link":
+            # "@ROOT@/x": an absolute target, inside the project wherever it is.
             target, path = op[1], op[2]
             full = self.p(path)
             if os.path.isdir(full) and not os.path.islink(full):
@@ -263,8 +333,13 @@ class Runner:
                 return
             if os.path.lexists(full):
                 os.remove(full)
-            os.symlink(target, full)
-            self.rec("ln -sfn %s %s" % (target, path))
+            os.symlink(target.replace("@ROOT@", self.root), full)
+            self.rec("ln -sfn %s %s" % (target.replace("@ROOT@", "%t"), path))
+        elif kind == "rmtree":
+            full = self.p(op[1])
+            if os.path.isdir(full) and not os.path.islink(full):
+                shutil.rmtree(full)
+                self.rec("rm -rf %s" % op[1])
         elif kind == "touch":
             if os.path.isfile(self.p(op[1])):
                 os.utime(self.p(op[1]))
@@ -284,7 +359,7 @@ class Runner:
             if self.write(op[1], op[2]):
                 now = int(time.time())
                 os.utime(self.p(op[1]), (now, now))
-                self.rec("sh -c 'touch -d @$(date +%%s) %s'" % op[1])
+                self.rec("sh -c 'touch -d @$(date +%%%%s) %s'" % op[1])  # lit: %% is %
         elif kind == "args":
             self.args = op[1]
         elif kind == "db":
@@ -435,8 +510,27 @@ def show(v):
 # Random steps. Generation applies each operation as it goes (to see what
 # exists), so the recorded sequence is exactly what ran.
 
+LOOKUP_KINDS = ["plain", "link", "dotdot", "up", "system"]
+
+
+def coverage_table(counts):
+    """How often a step changed a lookup's answer, by kind of lookup and by
+    its answer before the step: a row at zero is a shape the run never
+    tested."""
+    lines = ["differential: lookups whose answer a step changed",
+             "  %-8s %12s %12s" % ("lookup", "was found", "was missing")]
+    for kind in LOOKUP_KINDS:
+        lines.append("  %-8s %12d %12d" % (kind, counts.get(kind + "/found", 0),
+                                           counts.get(kind + "/not found", 0)))
+    blind = [k + "/" + a for k in LOOKUP_KINDS for a in ("found", "not found")
+             if not counts.get(k + "/" + a)]
+    lines.append("  blind spots: " + (", ".join(blind) if blind else "none"))
+    return "\n".join(lines)
+
+
 class Session:
-    def __init__(self, rng, runner, gen, skip=()):
+    def __init__(self, rng, runner, gen, skip=(), coverage=None):
+        self.coverage = coverage if coverage is not None else {}
         self.skip = set(skip)
         self.rng = rng
         self.runner = runner
@@ -471,6 +565,8 @@ class Session:
         self.do(("write", "vendor_1/vend.hpp", g.header("vend.hpp")))
         self.do(("write", "vendor_2/vend.hpp", g.header("vend.hpp")))
         self.do(("link", "vendor_1", "vendor"))
+        if g.lab:
+            self.init_lab()
         if g.dotdot:
             self.do(("write", "deep/pinc/images.hpp", g.header("images.hpp")))
             self.do(("write", "pinc/images.hpp", g.header("images.hpp")))
@@ -478,6 +574,69 @@ class Session:
             self.do(("link", "deep/one", "dl"))
         self.do(("write", "flyte.yaml", g.config()))
         self.new_args()
+
+    def init_lab(self):
+        g, r = self.gen, self.rng
+        self.do(("write", "inc/a/team.hpp", g.header("team.hpp")))  # the fallback
+        # Where "../team.hpp" leads: src/.. first, inc/a/.. as a fallback.
+        self.do(("write", "inc/team.hpp", g.header("team.hpp")))
+        if r.random() < 0.3:
+            self.do(("write", "team.hpp", g.header("team.hpp")))
+        self.do(("write", "real/x/y/.keep", ""))
+        self.do(("write", "real/w/z/.keep", ""))
+        for d in ["real/x/inc_l", "lk_a", "lk_b", SYSTEM_DIR]:
+            for h in LAB_HEADERS:
+                if r.random() < 0.6:
+                    self.do(("write", d + "/" + h, g.header(h)))
+        if r.random() < 0.5:
+            self.do(("write", "real/w/inc_l/opt.hpp", g.header("opt.hpp")))
+        self.do(("link", r.choice(LINK_TARGETS["ln"]), "ln"))
+        self.do(("link", r.choice(LINK_TARGETS["ln2"]), "ln2"))
+        if r.random() < 0.5:
+            self.do(("link", r.choice(LINK_TARGETS["lk"]), "lk"))
+        else:
+            self.do(("write", "lk/team.hpp", g.header("team.hpp")))
+
+    def lookup_answers(self):
+        """What each lookup the flags allow answers now: for every include
+        directory as named and every header name, the real path of the file
+        it finds, or None."""
+        if not self.flags:
+            return {}
+        named, system = [], False
+        for i, f in enumerate(self.flags):
+            if f.startswith("-I"):
+                named.append(f[2:])
+            elif f == "-isystem" and i + 1 < len(self.flags):
+                named.append(self.flags[i + 1])
+        answers = {}
+        for d in named:
+            for h in HEADERS + ["vend.hpp"] + LAB_HEADERS:
+                full = self.runner.p(d + "/" + h)
+                answers[(d, h)] = os.path.realpath(full) if os.path.isfile(full) else None
+        # "../team.hpp": beside a source in src/, then from every directory.
+        for d in ["src"] + named:
+            full = self.runner.p(d + "/../team.hpp")
+            answers[(d + "/..", "team.hpp")] = \
+                os.path.realpath(full) if os.path.isfile(full) else None
+        return answers
+
+    def lookup_kind(self, named):
+        """plain, link (a component is a symbolic link), dotdot (a ".." after
+        one), up (a ".." after none: out of an includer's or include
+        directory), or system."""
+        if named == SYSTEM_DIR:
+            return "system"
+        path, after_link = self.runner.root, False
+        for part in named.split("/"):
+            if part == ".." and after_link:
+                return "dotdot"
+            path = os.path.join(path, part)
+            if os.path.islink(path):
+                after_link = True
+        if ".." in named.split("/"):
+            return "up"
+        return "link" if after_link else "plain"
 
     def new_args(self):
         if self.rng.random() < 0.3:
@@ -495,8 +654,11 @@ class Session:
     def header_paths(self):
         """Every copy of a project header, shadows included."""
         found = []
-        for d in ["inc/a", "inc/b", "inc/c", "src", "vendor_1", "vendor_2", "pinc", "deep/pinc"]:
-            for h in HEADERS + ["vend.hpp"]:
+        for d in ["inc/a", "inc/b", "inc/c", "src", "vendor_1", "vendor_2", "pinc", "deep/pinc"] + \
+                (LAB_REAL_DIRS if self.gen.lab else []):
+            if os.path.islink(self.runner.p(d)):
+                continue
+            for h in HEADERS + ["vend.hpp"] + LAB_HEADERS:
                 if self.exists(d + "/" + h):
                     found.append(d + "/" + h)
         return found
@@ -521,6 +683,17 @@ class Session:
         return text
 
     def step(self):
+        before = self.lookup_answers()
+        kinds = {d: self.lookup_kind(d) for d, _ in before}
+        result = self.random_step()
+        after = self.lookup_answers()
+        for key, old in before.items():
+            if key in after and after[key] != old:
+                row = "%s/%s" % (kinds[key[0]], "found" if old else "not found")
+                self.coverage[row] = self.coverage.get(row, 0) + 1
+        return result
+
+    def random_step(self):
         r = self.rng
         g = self.gen
         sources = [f for f in TASK_FILES + PLAIN_FILES + EXTRA_SOURCES if self.exists(f)]
@@ -528,8 +701,10 @@ class Session:
         kind = r.choices(
             ["edit-source", "edit-header", "edit-config", "shadow", "unshadow", "delete",
              "recreate", "rename", "symlink", "unsymlink", "swap-vendor", "touch",
-             "coarse", "keepstat", "args", "db", "race", "dotdot"],
-            weights=[12, 10, 3, 5, 3, 3, 3, 4, 3, 3, 3, 4, 4, 6, 5, 3, 2, 2 if g.dotdot else 0])[0]
+             "coarse", "keepstat", "args", "db", "race", "dotdot",
+             "lab-create", "lab-remove", "lab-retarget", "lab-dir-link", "lab-newdir"],
+            weights=[12, 10, 3, 5, 3, 3, 3, 4, 3, 3, 3, 4, 4, 6, 5, 3, 2, 2 if g.dotdot else 0]
+            + ([6, 4, 6, 2, 2] if g.lab else [0] * 5))[0]
         if kind in self.skip:
             return self.do(("check",))
         if kind == "edit-source" and sources:
@@ -604,6 +779,38 @@ class Session:
             return self.do(("race",))
         elif kind == "dotdot":
             self.do(("link", r.choice(["deep/one", "pinc"]), "dl"))
+        elif kind == "lab-create":
+            # Through the name the flags use: behind a link, a ".." after
+            # one, a directory not there yet (created on the way).
+            d = r.choice(LAB_DIRS + INCLUDE_DIRS + [SYSTEM_DIR, "real/w/inc_l", "real/x/inc_l"]
+                         + [".", "inc", "ln/..", "new"] * 2)
+            h = r.choice(["team.hpp"] * 2 + LAB_HEADERS + HEADERS)
+            self.do(("write", d + "/" + h, g.header(h)))
+        elif kind == "lab-remove":
+            d = r.choice(LAB_DIRS + INCLUDE_DIRS + [SYSTEM_DIR, ".", "inc", "ln/.."])
+            present = [h for h in LAB_HEADERS + HEADERS if os.path.isfile(self.runner.p(d + "/" + h))]
+            if present:
+                self.do(("rm", d + "/" + r.choice(present)))
+        elif kind == "lab-retarget":
+            link = r.choice(sorted(LINK_TARGETS))
+            if link != "lk" or os.path.islink(self.runner.p("lk")) or not self.exists("lk"):
+                self.do(("link", r.choice(LINK_TARGETS[link]), link))
+        elif kind == "lab-dir-link":
+            # A directory replaced by a link, and back.
+            if os.path.islink(self.runner.p("lk")):
+                self.do(("rm", "lk"))
+                for h in LAB_HEADERS:
+                    if r.random() < 0.6:
+                        self.do(("write", "lk/" + h, g.header(h)))
+            else:
+                self.do(("rmtree", "lk"))
+                self.do(("link", r.choice(LINK_TARGETS["lk"]), "lk"))
+        elif kind == "lab-newdir":
+            if os.path.isdir(self.runner.p("new/dir")) and r.random() < 0.6:
+                self.do(("rmtree", "new"))
+            else:
+                h = r.choice(LAB_HEADERS + HEADERS)
+                self.do(("write", "new/dir/" + h, g.header(h)))
         return self.do(("check",))
 
 
@@ -678,6 +885,7 @@ def run_streams(opts):
         procs.append(subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                       text=True))
     done = [0] * opts.jobs
+    coverage = {}
     lines = {k: [] for k in range(opts.jobs)}
     lock = threading.Lock()
     reported = [0]
@@ -687,7 +895,10 @@ def run_streams(opts):
             with lock:
                 lines[k].append(line)
                 m = re.match(r"differential: (\d+) steps clean", line)
-                if m:
+                if line.startswith("differential: coverage "):
+                    for row, n in json.loads(line[len("differential: coverage "):]).items():
+                        coverage[row] = coverage.get(row, 0) + n
+                elif m:
                     done[k] = int(m.group(1))
                     total = sum(done)
                     if opts.progress and total // opts.progress > reported[0] // opts.progress:
@@ -717,6 +928,7 @@ def run_streams(opts):
             if c != 0:
                 print("differential: stream %d ended with %d:\n%s" % (k, c, "".join(lines[k][-20:])))
         return 2
+    print(coverage_table(coverage))
     print("differential: %d steps clean, seed %d, %d streams (%.0f s)"
           % (sum(done), seed, opts.jobs, time.time() - start))
     if not opts.keep and not opts.workdir:
@@ -735,6 +947,9 @@ def main():
     ap.add_argument("--name", default=None, help="lit test name for a divergence")
     ap.add_argument("--no-dotdot", action="store_true",
                     help="leave out the symlinked -Ilink/../dir include path")
+    ap.add_argument("--no-lab", action="store_true",
+                    help="leave out the lookup lab (links, .. after links, new and system "
+                         "include directories)")
     ap.add_argument("--skip", default="",
                     help="step kinds to leave out, comma-separated (e.g. swap-vendor)")
     ap.add_argument("--restart-every", type=int, default=300,
@@ -770,14 +985,15 @@ def main():
     stream, streams = (int(x) for x in opts.stream.split("/")) if opts.stream else (0, 1)
     project = stream
     failure = None
+    coverage = {}
     while done < opts.steps and failure is None:
         rng = random.Random("%d/%d" % (seed, project))
-        gen = Generator(rng, dotdot=not opts.no_dotdot)
+        gen = Generator(rng, dotdot=not opts.no_dotdot, lab=not opts.no_lab)
         root = os.path.join(workdir, "project-%d" % project)
         shutil.rmtree(root, ignore_errors=True)
         os.makedirs(root)
         session = Session(rng, Runner(root, task_scan), gen,
-                          skip=[k for k in opts.skip.split(",") if k])
+                          skip=[k for k in opts.skip.split(",") if k], coverage=coverage)
         session.init_project()
         diff = session.do(("check",))
         steps_here = 0
@@ -797,6 +1013,10 @@ def main():
         if opts.time_limit and time.time() - start > opts.time_limit:
             break
 
+    if opts.stream:  # for run_streams, which adds the streams' counts up
+        print("differential: coverage %s" % json.dumps(coverage), flush=True)
+    else:
+        print(coverage_table(coverage), flush=True)
     if failure is None:
         print("differential: %d steps clean, seed %d (%.0f s)" % (done, seed, time.time() - start))
         if not opts.keep and not opts.workdir:
