@@ -17,6 +17,8 @@
 #include <chrono>
 #include <thread>
 
+#include <unistd.h>
+
 using namespace taskscan;
 
 namespace {
@@ -347,6 +349,24 @@ TEST_F(ResultCacheTest, FilesChangedDuringTheRunAreNotStored) {
   ResultCache Cache = run();
   // Written after the run started: the parse may have seen older content.
   write("include/wrap.hpp", "#define GPU_TASK(...) FLYTE_TASK(retries = 9, __VA_ARGS__)\n");
+  EXPECT_FALSE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+}
+
+TEST_F(ResultCacheTest, FilesChangedDuringTheRunWithTheirTimeSetBackAreNotStored) {
+  ScanJob A = job("a.cpp");
+  llvm::sys::fs::file_status Before;
+  ASSERT_FALSE(llvm::sys::fs::status(path("include/wrap.hpp"), Before));
+  ResultCache Cache = run();
+  // An edit that puts the modification time back (touch -r): the change
+  // time, which no one can set, still says it happened during the run.
+  write("include/wrap.hpp", "#define GPU_TASK(...) FLYTE_TASK(retries = 9, __VA_ARGS__)\n");
+  int FD;
+  ASSERT_FALSE(llvm::sys::fs::openFileForWrite(path("include/wrap.hpp"), FD,
+                                               llvm::sys::fs::CD_OpenExisting,
+                                               llvm::sys::fs::OF_Append));
+  ASSERT_FALSE(llvm::sys::fs::setLastAccessAndModificationTime(
+      FD, Before.getLastModificationTime()));
+  ::close(FD);
   EXPECT_FALSE(Cache.storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
 }
 
