@@ -91,11 +91,17 @@ void filesOfTranslationUnit(const clang::CompilerInstance &CI,
 
   const clang::HeaderSearch &Search = CI.getPreprocessor().getHeaderSearchInfo();
   std::vector<std::string> Project, System;
+  // The directories clang searches, as named (absolute) -> real.
+  llvm::StringMap<std::string> Searched;
   for (auto It = Search.search_dir_begin(); It != Search.search_dir_end(); ++It) {
     if (!It->isNormalDir())
       continue;
     bool IsSystem = It->getDirCharacteristic() != clang::SrcMgr::C_User;
-    (IsSystem ? System : Project).push_back(Real.directory(It->getName()));
+    std::string RealDir = Real.directory(It->getName());
+    (IsSystem ? System : Project).push_back(RealDir);
+    llvm::SmallString<256> Named(It->getName());
+    if (!IsSystem && !CI.getVirtualFileSystem().makeAbsolute(Named))
+      Searched.try_emplace(Named.str(), RealDir);
   }
   // The resource directory's headers (stddef.h, ...) are the compiler's own.
   System.push_back(Real.directory(CI.getHeaderSearchOpts().ResourceDir));
@@ -142,6 +148,31 @@ void filesOfTranslationUnit(const clang::CompilerInstance &CI,
     if (!InSystem(Miss) && (InProject(Miss) || LookedUpFromProject(Written)))
       Absent.push_back(Written);
   }
+
+  // A -I directory that names the same directory as one searched before it
+  // (`-Iln2/../inc -Iln/../inc` while ln and ln2 point into one tree) is
+  // dropped by clang as a duplicate and never looked in. Re-pointing a link
+  // can make it another directory, searched in its place, so every miss in
+  // its twin is also kept under its own name: the lookups it would make.
+  std::vector<std::pair<std::string, std::string>> Duplicates; // named -> twin
+  for (const clang::HeaderSearchOptions::Entry &E : CI.getHeaderSearchOpts().UserEntries) {
+    llvm::SmallString<256> Named(E.Path);
+    if (E.IsFramework ||
+        (E.Group != clang::frontend::Quoted && E.Group != clang::frontend::Angled) ||
+        CI.getVirtualFileSystem().makeAbsolute(Named) || Searched.count(Named.str()))
+      continue;
+    std::string RealDir = Real.directory(Named);
+    for (const auto &S : Searched)
+      if (S.second == RealDir)
+        Duplicates.emplace_back(std::string(Named), S.first().str());
+  }
+  size_t Misses = Absent.size();
+  for (const auto &[Named, Twin] : Duplicates)
+    for (size_t I = 0; I < Misses; ++I) {
+      llvm::StringRef Rest(Absent[I]);
+      if (Rest.consume_front(Twin) && Rest.starts_with("/"))
+        Absent.push_back(Named + Rest.str());
+    }
   sortUnique(Absent);
 }
 
