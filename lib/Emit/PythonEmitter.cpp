@@ -313,8 +313,9 @@ class CppContainerTask(ContainerTask):
             f"({self.LOCAL_MODE}=container runs the task in its image instead)")
 
     def _run_in_image(self, inputs, outputs):
-        """Runs the unchanged command in the task's image through the Docker API, the inputs
-        mounted read-only and a fresh outputs folder, as Flyte runs the pod."""
+        """Runs the unchanged command in the task's image through the Docker API as its
+        entrypoint, the inputs mounted read-only and a fresh outputs folder, as Flyte runs the
+        pod."""
         import os
 
         image, command, input_data_dir, output_data_dir, _ = self._task_scan_run
@@ -348,7 +349,9 @@ class CppContainerTask(ContainerTask):
                 f"(the <name>_images target of add_flyte_tasks), or unset {self.LOCAL_MODE} to run the build's "
                 "executable on this machine") from None
         try:
-            container = client.containers.run(image, command=command, volumes=volumes, detach=True)
+            # Flyte gives the command as the pod's `command`, which replaces the image's
+            # ENTRYPOINT and drops its CMD (apache/spark has both).
+            container = client.containers.run(image, entrypoint=command, command=[], volumes=volumes, detach=True)
         except docker.errors.DockerException as e:
             raise self.CannotRunLocally(f"{self.name}: the container engine cannot run {image}: "
                                         f"{self.first_line(e)}") from None

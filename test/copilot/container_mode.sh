@@ -3,7 +3,8 @@
 # `pyflyte run` with FLYTE_TASKS_LOCAL_MODE=container through podman's Docker API
 # (`podman system service` on a socket of this run, DOCKER_HOST), each C++ task in its
 # image, built from its generated Dockerfile on a busybox base (`--from`; the
-# executables linked static). The run prints the same outputs as the host mode, and a
+# executables linked static; the Spark image with an ENTRYPOINT, a CMD and a non-root
+# user, as apache/spark has). The run prints the same outputs as the host mode, and a
 # failing task fails it with the task's message.
 #
 # Exit status 77 (SKIP) without FLYTEKIT_PY (a python that imports flytekit), podman,
@@ -61,6 +62,17 @@ print(next(i["build_tag"] for i in json.load(open(sys.argv[1]))["images"] if i["
     fail "building $tag"
   echo "  $tag"
 done
+# Like apache/spark, the Spark base has an ENTRYPOINT, a CMD and a non-root user: Flyte replaces
+# the ENTRYPOINT with the task's command (Kubernetes `command`), and so must a local run.
+mkdir -p "$WORK/spark-like"
+cat > "$WORK/spark-like/Containerfile" <<'EOF2'
+FROM ghcr.io/acme/flyte-cpp-spark:3.5.1
+ENTRYPOINT ["/bin/sh", "-c", "echo not the task; exit 3"]
+CMD ["driver"]
+USER 185
+EOF2
+podman build -q --pull=never -t ghcr.io/acme/flyte-cpp-spark:3.5.1 "$WORK/spark-like" >/dev/null ||
+  fail "building the Spark-like image"
 
 step "podman's Docker API on a socket of this run"
 SOCKET=$WORK/podman.sock
