@@ -247,9 +247,11 @@ class CppContainerTask(ContainerTask):
         else:
             status, log = self._run_in_image(inputs if kwargs else None, outputs if output_types else None)
         error = self.task_error(status, log, os.path.join(outputs, "_ERROR") if output_types else None)
-        # The task's own output, as a Python task's prints; when it failed, its last line is
-        # the reason (the runtime's rule), which the error carries instead.
-        lines = log.splitlines()[:-1] if error else log.splitlines()
+        # The task's own output, as a Python task's prints, but for the reason of a failure
+        # (the runtime prints it last), which the error carries.
+        lines = log.splitlines()
+        if error and lines and error.endswith(lines[-1].strip()):
+            lines.pop()
         if lines:
             print("\n".join(lines), file=sys.stderr)
         if error:

@@ -222,8 +222,10 @@ def fake_executable(path, tasks, run=""):
 
 
 def check_command_and_output(work, module_text):
-    """The command's words (the data folders mapped to the local ones), its working folder, and what
-    it prints: passed on to stderr, except the reason of a failure, which the error carries."""
+    """The command's words (the data folders mapped to the local ones), its working folder, what
+    it prints (passed on to stderr, except the reason of a failure, which the error carries), and
+    CoPilot's rules for _ERROR: a non-zero exit fails the task whatever it holds; empty, a folder
+    or more than 1 MiB."""
     root = os.path.join(work, "command")
     shutil.rmtree(root, ignore_errors=True)
     generated = os.path.join(root, "types_flyte")
@@ -237,6 +239,12 @@ def check_command_and_output(work, module_text):
         'echo "words: $*" >&2; echo "cwd: $(pwd)"; [ -d "$4" ] && [ -d "$6" ] || exit 9; '
         'if [ "$(cat "$4/v")" = fail ]; then echo progress; echo "the reason" >&2; '
         'echo "the reason" >"$6/_ERROR"; exit 0; fi; '
+        'case "$(cat "$4/v")" in '
+        'crash) echo "_ERROR unread" >"$6/_ERROR"; echo "crashed" >&2; exit 4;; '
+        'empty) : >"$6/_ERROR"; exit 0;; '
+        'folder) mkdir "$6/_ERROR"; exit 0;; '
+        'huge) head -c 1048577 /dev/zero >"$6/_ERROR"; exit 0;; '
+        'esac; '
         'printf "%s!" "$(cat "$4/v")" >"$6/o0"'))
     before = len(copilot_harness.failures)
     printed = io.StringIO()
@@ -248,6 +256,19 @@ def check_command_and_output(work, module_text):
         except task.TaskFailed as e:
             if str(e) != "the reason":
                 fail(f"_ERROR's text: {str(e)!r}")
+        # As CoPilot: a non-zero exit fails the pod, whatever _ERROR says; an _ERROR fails the task
+        # even when empty, and a folder or more than 1 MiB there is an error of its own.
+        for text, message in (("crash", "types.echo_string: the task exited with status 4: crashed"),
+                              ("empty", "types.echo_string: an empty _ERROR"),
+                              ("folder", "types.echo_string: its _ERROR is a folder"),
+                              ("huge", "types.echo_string: its _ERROR holds 1048577 bytes, more than "
+                                       "CoPilot's 1 MiB")):
+            try:
+                task.execute(v=text)
+                fail(f"{text}: the task did not fail")
+            except task.TaskFailed as e:
+                if str(e) != message:
+                    fail(f"{text}: {str(e)!r}, expected {message!r}")
     if value != "hi!":
         fail(f"the task's output: {value!r}")
     lines = printed.getvalue().splitlines()
@@ -256,8 +277,9 @@ def check_command_and_output(work, module_text):
     if lines[:2] != [f"words: run types.echo_string --inputs {folder}/inputs --outputs {folder}/outputs",
                      f"cwd: {folder}"]:
         fail(f"the command and its folder: {lines[:2]!r}")
-    if len(lines) != 5 or not lines[2].startswith("words: run ") or not lines[3].startswith("cwd: ") or \
-            lines[4] != "progress":
+    rest = lines[5:]  # the runs with a crash, an empty _ERROR, a folder and a huge one
+    if len(lines) != 5 + 2 * 4 or not lines[2].startswith("words: run ") or not lines[3].startswith("cwd: ") or \
+            lines[4] != "progress" or [line.split()[0] for line in rest] != ["words:", "cwd:"] * 4:
         fail(f"what the task printed, as passed on (its failure's reason left to the error): {lines!r}")
     if len(copilot_harness.failures) == before:
         print("ok   the command (data folders mapped), its working folder, its output passed on")
