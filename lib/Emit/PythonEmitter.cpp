@@ -366,7 +366,11 @@ class CppContainerTask(ContainerTask):
 
     @staticmethod
     def first_line(error):
-        lines = str(error).strip().splitlines()
+        """What a Docker SDK error says: the engine's explanation, else its first line."""
+        explanation = getattr(error, "explanation", None)
+        if isinstance(explanation, bytes):
+            explanation = explanation.decode("utf-8", "replace")
+        lines = str(explanation or error).strip().splitlines()
         return lines[0] if lines else type(error).__name__
 
     def task_error(self, status, log, error_file):

@@ -110,4 +110,11 @@ echo "  containers started, by image: $started"
   fail "unexpected containers: $started"
 left=$(podman ps -a -q | wc -l)
 [ "$left" = 0 ] || fail "$left containers were left behind"
+
+step "an image neither here nor pullable (registries are out of reach): one line"
+podman rmi ghcr.io/acme/flyte-cpp-gpu:1.4.2 >/dev/null
+if output=$(run_workflow --epochs 3 2>&1); then fail "the run succeeded: $output"; fi
+grep -qF "ml.train: image ghcr.io/acme/flyte-cpp-gpu:1.4.2 is not here and cannot be pulled" <<<"$output" &&
+  ! grep -q Traceback <<<"$output" || fail "not one line: $output"
+grep -F "ml.train: image" <<<"$output" | sed 's/^[^m]*//; s/ *[^ ]$//'
 echo "PASS"
