@@ -2,7 +2,10 @@
 # Sets everything up and runs task-scan's main job on the bundled example:
 # builds and installs task-scan, builds examples/ with add_flyte_tasks()
 # (scan, generate, one executable per image), lists the tasks with their
-# images and runs tasks the way Flyte runs a raw container.
+# images and runs tasks the way Flyte runs a raw container; then, when a
+# flytekit imports (FLYTEKIT_PY, else python3), runs examples/workflows.py
+# locally with pyflyte: a Python task and C++ tasks on three images, no
+# container engine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -42,3 +45,14 @@ for x in 4 8 15 16 23 42; do printf '%s' "$x" >"$work/summarize/in/xs/$i"; i=$((
 echo "\$ ml_default run ml.stats.summarize --inputs DIR --outputs DIR     (xs=[4, 8, 15, 16, 23, 42])"
 build/example/ml_default run ml.stats.summarize --inputs "$work/summarize/in" --outputs "$work/summarize/out"
 for f in "$work"/summarize/out/*; do echo "  $(basename "$f") = $(cat "$f")"; done
+
+echo "== a Python workflow over the C++ tasks, run locally: no container engine, no image (examples/workflows.py)"
+python=${FLYTEKIT_PY:-python3}
+if "$python" -c 'import flytekit' 2>/dev/null; then
+  echo "\$ PYTHONPATH=build/example/ml_flyte pyflyte run examples/workflows.py pipeline --epochs 3"
+  PYTHONPATH="$root/build/example/ml_flyte" PYTHONDONTWRITEBYTECODE=1 \
+    "$python" -m flytekit.clis.sdk_in_container.pyflyte run examples/workflows.py pipeline --epochs 3
+else
+  echo "skipped: $python cannot import flytekit; set FLYTEKIT_PY to a python that can"
+  echo "(python3 -m venv V && V/bin/pip install flytekit; then FLYTEKIT_PY=V/bin/python $0)"
+fi

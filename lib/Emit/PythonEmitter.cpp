@@ -21,9 +21,13 @@
 // infinity: such an input would fail before the task started.
 //
 // CppContainerTask, defined in the module, is a ContainerTask subclass that
-// changes only local execution (flytekit's writes no inputs for a raw
-// container): it lays the inputs out as CoPilot does and reads the outputs
-// back as CoPilot does. What it serializes is a plain ContainerTask's
+// changes only local execution. flytekit runs a Python task locally in the
+// user's environment and ignores its image; CppContainerTask does the same
+// for a C++ task: it runs the executable the build made for the task's image
+// on this machine (or, behind FLYTE_TASKS_LOCAL_MODE=container, the image
+// through the Docker API, where flytekit's own local run would write no
+// inputs), laying the inputs out and reading the outputs back as CoPilot
+// does. What it serializes is a plain ContainerTask's, whichever local mode
 // (test/copilot/flytekit_check.py checks that with the real flytekit). It
 // uses flytekit's public API only: the constructor and execute().
 //
@@ -176,21 +180,39 @@ std::string metadata(const TaskOptions &O) {
 constexpr const char *CppContainerTaskClass = R"py(
 class CppContainerTask(ContainerTask):
     """A ContainerTask that Flyte runs exactly as a ContainerTask (it serializes to the
-    same task template) and that runs locally the way Flyte runs it on a cluster.
+    same task template) and that runs locally (`pyflyte run` without --remote) with the
+    data exchange Flyte's CoPilot does around the task container on a cluster
+    (flytecopilot/data/download.go and upload.go in flyteorg/flyte): each input written
+    to <inputs>/<name> as text (a list as a folder <name>/0, <name>/1, ..., a file
+    copied), the task's command run, <outputs>/_ERROR raised as TaskFailed with its
+    text, each output read back as CoPilot reads it.
 
-    flytekit's own local execution of a ContainerTask writes nothing to the inputs
-    folder, so the C++ task would find no inputs. Here execute() does what Flyte's
-    CoPilot does around the task container (flytecopilot/data/download.go and
-    upload.go in flyteorg/flyte): it writes each input to <inputs>/<name> as text
-    (a list as a folder <name>/0, <name>/1, ..., a file copied), runs the unchanged
-    command in the task's image through the Docker API (DOCKER_HOST; podman's
-    `podman system service` works) with that folder mounted read-only and a fresh
-    outputs folder, raises TaskFailed with the text of <outputs>/_ERROR when the
-    task failed, and reads each output back as CoPilot reads it.
+    Where the command runs, as flytekit runs a Python task in your own environment:
+    - by default on this machine, with the executable the build made for the task's
+      image: the first that holds the task of <build>/<exe> (add_flyte_tasks() puts it
+      next to the folder of this module) and <this module's folder>/images/<key>/<exe>
+      (its copy staged for the image), or only FLYTE_TASKS_EXECUTABLE_DIR/<exe> when
+      that is set (an installed tree, a checked-in module beside a separate build);
+    - with FLYTE_TASKS_LOCAL_MODE=container, in the task's image through the Docker API
+      (DOCKER_HOST; podman's `podman system service` offers one), to check an image
+      before a push.
+    A task that can run neither way raises CannotRunLocally, whose one line says what
+    to build or set (pyflyte prints a click error as that line, without a traceback).
     """
+
+    EXECUTABLE_DIR = "FLYTE_TASKS_EXECUTABLE_DIR"
+    LOCAL_MODE = "FLYTE_TASKS_LOCAL_MODE"
 
     class TaskFailed(RuntimeError):
         """The C++ task failed: the message is its reason."""
+
+    try:  # a dependency of flytekit; a stand-in flytekit may come without it
+        from click import ClickException as _OneLineError
+    except ImportError:
+        _OneLineError = RuntimeError
+
+    class CannotRunLocally(_OneLineError):
+        """The task cannot run on this machine: the message says what to build or set."""
 
     def __init__(self, name, image, command, input_data_dir, output_data_dir, inputs, outputs, **kwargs):
         super().__init__(name=name, image=image, command=command, input_data_dir=input_data_dir,
@@ -199,45 +221,177 @@ class CppContainerTask(ContainerTask):
 
     def execute(self, **kwargs):
         import os
+        import sys
         import tempfile
 
-        import docker
-
         image, command, input_data_dir, output_data_dir, output_types = self._task_scan_run
+        mode = os.environ.get(self.LOCAL_MODE) or "host"
+        if mode not in ("host", "container"):
+            raise self.CannotRunLocally(
+                f"{self.LOCAL_MODE}={mode}: say 'host' (the default: the build's executables on this "
+                "machine) or 'container' (each task in its image, through the Docker API)")
         work = tempfile.mkdtemp(prefix="task-scan-")
         os.chmod(work, 0o755)  # an image may run as a non-root user
-        inputs = os.path.join(work, "inputs")
-        os.mkdir(inputs, 0o755)
-        for name, value in kwargs.items():
-            self.write_input(os.path.join(inputs, name), value)
-        # Flyte mounts the inputs folder only for a task with inputs, the outputs folder only
+        inputs, outputs = os.path.join(work, "inputs"), os.path.join(work, "outputs")
+        # Flyte makes the inputs folder only for a task with inputs, the outputs folder only
         # for a task with outputs.
-        volumes = {inputs: {"bind": input_data_dir, "mode": "ro"}} if kwargs else {}
-        outputs = os.path.join(work, "outputs")
+        if kwargs:
+            os.mkdir(inputs, 0o755)
+            for name, value in kwargs.items():
+                self.write_input(os.path.join(inputs, name), value)
         if output_types:
             os.mkdir(outputs)
             os.chmod(outputs, 0o777)
-            volumes[outputs] = {"bind": output_data_dir, "mode": "rw"}
-        client = docker.from_env()
+        if mode == "host":
+            status, log = self._run_on_host(work, inputs, outputs)
+        else:
+            status, log = self._run_in_image(inputs if kwargs else None, outputs if output_types else None)
+        error = self.task_error(status, log, os.path.join(outputs, "_ERROR") if output_types else None)
+        # The task's own output, as a Python task's prints, but for the reason of a failure
+        # (the runtime prints it last), which the error carries.
+        lines = log.splitlines()
+        if error and lines and error.endswith(lines[-1].strip()):
+            lines.pop()
+        if lines:
+            print("\n".join(lines), file=sys.stderr)
+        if error:
+            raise self.TaskFailed(error)
+        values = tuple(self.read_output(os.path.join(outputs, name), kind) for name, kind in output_types.items())
+        return None if not values else values[0] if len(values) == 1 else values
+
+    def _run_on_host(self, work, inputs, outputs):
+        """Runs the command with the build's executable, the data folders mapped to ours."""
+        import subprocess
+
+        _, command, input_data_dir, output_data_dir, _ = self._task_scan_run
+        words = [self.host_executable()]
+        for word in command[1:]:
+            for folder, ours in ((input_data_dir, inputs), (output_data_dir, outputs)):
+                if word == folder or word.startswith(folder + "/"):
+                    word = ours + word[len(folder):]
+                    break
+            words.append(word)
+        done = subprocess.run(words, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
+        return done.returncode, done.stdout.decode("utf-8", "replace").strip()
+
+    _checked = {}  # (path, size, mtime): the tasks the executable lists
+
+    def host_executable(self):
+        """The executable the build made for this task's image (see the class comment)."""
+        import glob
+        import os
+        import subprocess
+
+        exe = os.path.basename(self._task_scan_run[1][0])
+        chosen = os.environ.get(self.EXECUTABLE_DIR)
+        if chosen:
+            folders = [os.path.abspath(chosen)]
+        else:
+            here = os.path.dirname(os.path.abspath(__file__))
+            folders = [os.path.dirname(here)] + sorted(glob.glob(os.path.join(glob.escape(here), "images", "*")))
+        found = [os.path.join(f, exe) for f in folders if os.path.isfile(os.path.join(f, exe))]
+        for path in found:
+            stat = os.stat(path)
+            key = (path, stat.st_size, stat.st_mtime_ns)
+            if key not in self._checked:
+                try:
+                    listed = subprocess.run([path, "--list"], stdin=subprocess.DEVNULL, capture_output=True)
+                except OSError as e:
+                    raise self.CannotRunLocally(f"{self.name}: {path} does not run on this machine ({e.strerror}): "
+                                                f"build it here, or set {self.LOCAL_MODE}=container") from None
+                self._checked[key] = listed.stdout.decode("utf-8", "replace").split()
+            if self.name in self._checked[key]:
+                return path
+        if found:
+            raise self.CannotRunLocally(
+                f"{self.name}: {' and '.join(found)} {'lacks' if len(found) == 1 else 'lack'} this task, a stale "
+                f"build: build again (cmake --build <build folder>)"
+                + (f" or point {self.EXECUTABLE_DIR} at a current one" if chosen else ""))
+        where = f"{self.EXECUTABLE_DIR}={chosen}" if chosen else " or ".join(folders)
+        raise self.CannotRunLocally(
+            f"{self.name}: no executable {exe} in {where}: "
+            f"build it (cmake --build <build folder>) or set {self.EXECUTABLE_DIR} to its folder "
+            f"({self.LOCAL_MODE}=container runs the task in its image instead)")
+
+    def _run_in_image(self, inputs, outputs):
+        """Runs the unchanged command in the task's image through the Docker API as its
+        entrypoint, the inputs mounted read-only and a fresh outputs folder, as Flyte runs the
+        pod."""
+        import os
+
+        image, command, input_data_dir, output_data_dir, _ = self._task_scan_run
         try:
-            client.images.get(image)
-        except docker.errors.ImageNotFound:
-            client.images.pull(image)
-        container = client.containers.run(image, command=command, volumes=volumes, detach=True)
+            import docker
+        except ImportError:
+            raise self.CannotRunLocally(f"{self.name}: {self.LOCAL_MODE}=container needs the Docker SDK for Python "
+                                        "(pip install docker)") from None
+        volumes = {}
+        if inputs:
+            volumes[inputs] = {"bind": input_data_dir, "mode": "ro"}
+        if outputs:
+            volumes[outputs] = {"bind": output_data_dir, "mode": "rw"}
+        try:
+            client = docker.from_env()
+        except docker.errors.DockerException as e:
+            where = os.environ.get("DOCKER_HOST", "the default socket")
+            raise self.CannotRunLocally(
+                f"{self.name}: {self.LOCAL_MODE}=container needs a Docker API, and none answers at {where} "
+                f"({self.first_line(e)}): start one (podman system service --time=0 unix:///tmp/podman.sock, "
+                f"then DOCKER_HOST=unix:///tmp/podman.sock), or unset {self.LOCAL_MODE} to run the build's "
+                "executable on this machine") from None
+        try:
+            try:
+                client.images.get(image)
+            except docker.errors.ImageNotFound:
+                client.images.pull(image)
+        except docker.errors.DockerException as e:
+            raise self.CannotRunLocally(
+                f"{self.name}: image {image} is not here and cannot be pulled ({self.first_line(e)}): build it "
+                f"(the <name>_images target of add_flyte_tasks), or unset {self.LOCAL_MODE} to run the build's "
+                "executable on this machine") from None
+        try:
+            # Flyte gives the command as the pod's `command`, which replaces the image's
+            # ENTRYPOINT and drops its CMD (apache/spark has both).
+            container = client.containers.run(image, entrypoint=command, command=[], volumes=volumes, detach=True)
+        except docker.errors.DockerException as e:
+            raise self.CannotRunLocally(f"{self.name}: the container engine cannot run {image}: "
+                                        f"{self.first_line(e)}") from None
         try:
             status = container.wait().get("StatusCode", -1)
             log = container.logs().decode("utf-8", "replace").strip()
         finally:
             container.remove(force=True)
-        error = os.path.join(outputs, "_ERROR")
-        if output_types and os.path.isfile(error):  # CoPilot: "User Error: <text>"
-            with open(error, "rb") as f:
-                raise self.TaskFailed(f.read().decode("utf-8", "replace").strip())
+        return status, log
+
+    @staticmethod
+    def first_line(error):
+        """What a Docker SDK error says: the engine's explanation, else its first line."""
+        explanation = getattr(error, "explanation", None)
+        if isinstance(explanation, bytes):
+            explanation = explanation.decode("utf-8", "replace")
+        lines = str(explanation or error).strip().splitlines()
+        return lines[0] if lines else type(error).__name__
+
+    def task_error(self, status, log, error_file):
+        """The task's error, if it failed, by CoPilot's rules: a task container that exits
+        non-zero fails the pod (the uploader's result is never read); else an _ERROR file is
+        the task's error, "User Error: <text>" (upload.go: RecursiveUpload), a folder or more
+        than 1 MiB an error of its own."""
+        import os
+
         if status != 0:
             last = log.splitlines()[-1] if log else "no output"
-            raise self.TaskFailed(f"{self.name}: the container exited with status {status}: {last}")
-        values = tuple(self.read_output(os.path.join(outputs, name), kind) for name, kind in output_types.items())
-        return None if not values else values[0] if len(values) == 1 else values
+            return f"{self.name}: the task exited with status {status}: {last}"
+        if not error_file or not os.path.lexists(error_file):
+            return None
+        if os.path.isdir(error_file):
+            return f"{self.name}: its _ERROR is a folder"
+        size = os.path.getsize(error_file)
+        if size > 1024 * 1024:
+            return f"{self.name}: its _ERROR holds {size} bytes, more than CoPilot's 1 MiB"
+        with open(error_file, "rb") as f:
+            return f.read().decode("utf-8", "replace").strip() or f"{self.name}: an empty _ERROR"
 
     @classmethod
     def write_input(cls, path, value):

@@ -42,9 +42,11 @@ class _Images:
 
 
 class _Containers:
-    def run(self, image, command, volumes, detach):
-        assert detach and isinstance(command, list), command
-        return _Container(command, volumes)
+    def run(self, image, command=None, volumes=None, detach=False, entrypoint=None):
+        """As Docker: the entrypoint's words, then the command's (the images here have neither)."""
+        words = list(entrypoint or []) + list(command or [])
+        assert detach and words, (entrypoint, command)
+        return _Container(words, volumes or {})
 
 
 class _Client:
