@@ -221,18 +221,47 @@ class CppContainerTask(ContainerTask):
 
     def execute(self, **kwargs):
         import os
-        import sys
-        import tempfile
+        import shutil
 
-        image, command, input_data_dir, output_data_dir, output_types = self._task_scan_run
+        output_types = self._task_scan_run[4]
         mode = os.environ.get(self.LOCAL_MODE) or "host"
         if mode not in ("host", "container"):
             raise self.CannotRunLocally(
                 f"{self.LOCAL_MODE}={mode}: say 'host' (the default: the build's executables on this "
                 "machine) or 'container' (each task in its image, through the Docker API)")
-        work = tempfile.mkdtemp(prefix="task-scan-")
+        work = self.work_folder()
         os.chmod(work, 0o755)  # an image may run as a non-root user
         inputs, outputs = os.path.join(work, "inputs"), os.path.join(work, "outputs")
+        try:
+            return self._execute_in(work, inputs, outputs, mode, kwargs)
+        finally:
+            # A file output stays until flytekit has taken it (after execute() returns);
+            # everything else goes now.
+            from flytekit.types.file import FlyteFile
+
+            if any(kind is FlyteFile for kind in output_types.values()):
+                shutil.rmtree(inputs, ignore_errors=True)
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+
+    @staticmethod
+    def work_folder():
+        """A fresh folder inside flytekit's local sandbox (one per pyflyte process, where
+        flytekit keeps its own local data), else a temporary one."""
+        import tempfile
+
+        try:
+            from flytekit.core.context_manager import FlyteContextManager
+
+            return FlyteContextManager.current_context().file_access.get_random_local_directory()
+        except (ImportError, AttributeError):
+            return tempfile.mkdtemp(prefix="task-scan-")
+
+    def _execute_in(self, work, inputs, outputs, mode, kwargs):
+        import os
+        import sys
+
+        output_types = self._task_scan_run[4]
         # Flyte makes the inputs folder only for a task with inputs, the outputs folder only
         # for a task with outputs.
         if kwargs:

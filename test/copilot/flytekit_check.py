@@ -235,9 +235,22 @@ def check_example_workflow(python, src, work, out, built):
         else:
             print(f"ok   {label}")
 
+    temporary = os.path.join(work, "tmp")  # what the runs leave behind
+    os.makedirs(temporary, exist_ok=True)
+    env.update(TMPDIR=temporary)
     status, output = pyflyte_run(python, run_dir, env)
     expect("pyflyte run, host mode, no container engine", status, output, 0,
            ["o1='a', o2=4, o3=2.5"])
+    # Work folders live in flytekit's own per-process sandbox (flyte*), and only those
+    # holding a file output outlive their task: no folder per task run in the temporary
+    # directory, no inputs kept. (The example's ml.etl.vocabulary writes its own file there.)
+    left = sorted(os.listdir(temporary))
+    kept = [os.path.relpath(os.path.join(d, n), temporary)
+            for d, dirs, _ in os.walk(temporary) for n in dirs if n == "inputs"]
+    if [n for n in left if n.startswith("task-scan")] or kept:
+        problems.append(f"a local run left {left!r} in TMPDIR (inputs folders: {kept!r})")
+    else:
+        print(f"ok   a local run leaves no work folder of its own in TMPDIR: {left!r}")
     if not re.search(r"o0=0\.9366967837015\d*, o1=", output):
         problems.append(f"the loss of ml.train(epochs=3, learning_rate=make_lr(5.0)): {output[-300:]!r}")
     status, output = pyflyte_run(python, run_dir, env, "--epochs", "0")
