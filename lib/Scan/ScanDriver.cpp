@@ -28,6 +28,39 @@
 
 namespace taskscan {
 
+namespace {
+
+/// The file \p Command compiles, as its command line names it: a database
+/// entry's "file" comes back from clang's loader with ".." removed from the
+/// text, which names another file when the component before it is a
+/// symbolic link (`lk/../a.cpp`). The argument that the edit turns into
+/// that name is what the compiler opens.
+std::string fileAsWritten(const clang::tooling::CompileCommand &Command) {
+  llvm::StringRef Name = llvm::sys::path::filename(Command.Filename);
+  for (size_t I = 1; I < Command.CommandLine.size(); ++I) {
+    llvm::StringRef Argument = Command.CommandLine[I];
+    if (Argument == "-o") {
+      ++I;
+      continue;
+    }
+    if (llvm::sys::path::filename(Argument) != Name || !Argument.contains(".."))
+      continue;
+    llvm::SmallString<256> Written(Argument);
+    if (!llvm::sys::path::is_absolute(Written)) {
+      Written = Command.Directory;
+      llvm::sys::path::append(Written, Argument);
+    }
+    llvm::SmallString<256> Edited(Written), Given(Command.Filename);
+    llvm::sys::path::remove_dots(Edited, /*remove_dot_dot=*/true);
+    llvm::sys::path::remove_dots(Given, /*remove_dot_dot=*/true);
+    if (Edited == Given)
+      return std::string(Written);
+  }
+  return Command.Filename;
+}
+
+} // namespace
+
 std::vector<ScanJob>
 jobsFromDatabase(const clang::tooling::CompilationDatabase &Database,
                  const std::vector<std::string> &Sources) {
@@ -49,15 +82,34 @@ jobsFromDatabase(const clang::tooling::CompilationDatabase &Database,
     // Every distinct compile command of the file: a build may compile it
     // twice with different flags (a CPU and a GPU variant). A command the
     // database lists twice is scanned once.
-    for (const clang::tooling::CompileCommand &Command :
-         Database.getCompileCommands(File))
+    std::vector<clang::tooling::CompileCommand> Commands = Database.getCompileCommands(File);
+    // A database looks files up by their text with ".." removed: for a
+    // path through a link and "..", the commands of the file it names are
+    // those whose own file argument names the same real file.
+    if (!Sources.empty() && llvm::StringRef(File).contains("..")) {
+      std::string Real = realPath(Cwd, File);
+      std::vector<clang::tooling::CompileCommand> Same;
+      for (clang::tooling::CompileCommand &C : Database.getAllCompileCommands())
+        if (realPath(C.Directory, fileAsWritten(C)) == Real)
+          Same.push_back(std::move(C));
+      if (!Same.empty())
+        Commands = std::move(Same);
+    }
+    for (const clang::tooling::CompileCommand &Command : Commands)
       if (Seen.insert({Command.Directory, Command.CommandLine}).second)
-        Jobs.push_back({std::string(File), Command.Directory, Command.CommandLine});
+        Jobs.push_back({Sources.empty() ? fileAsWritten(Command) : std::string(File),
+                        Command.Directory, Command.CommandLine});
   }
   return Jobs;
 }
 
 namespace {
+
+std::string currentDirectory() {
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  return std::string(Cwd);
+}
 
 /// A compilation database reduced to the commands whose output file is
 /// under one directory: one CMake target's objects (CMakeFiles/<t>.dir/).
@@ -65,8 +117,9 @@ namespace {
 class OutputFilteredDatabase : public clang::tooling::CompilationDatabase {
 public:
   OutputFilteredDatabase(std::unique_ptr<clang::tooling::CompilationDatabase> Inner,
-                         std::string Directory)
-      : Inner(std::move(Inner)), Prefix(realPath(".", Directory)) {
+                         llvm::StringRef Directory)
+      : Inner(std::move(Inner)),
+        Prefix(realPath(currentDirectory(), Directory.rtrim('/'))) {
     if (!llvm::StringRef(Prefix).ends_with("/"))
       Prefix += '/';
   }
@@ -123,7 +176,7 @@ private:
 std::unique_ptr<clang::tooling::CompilationDatabase>
 onlyOutputsUnder(std::unique_ptr<clang::tooling::CompilationDatabase> Database,
                  llvm::StringRef Directory) {
-  return std::make_unique<OutputFilteredDatabase>(std::move(Database), Directory.str());
+  return std::make_unique<OutputFilteredDatabase>(std::move(Database), Directory);
 }
 
 namespace {
