@@ -100,11 +100,20 @@ Use it through the package, or with this repository added to the build::
     any base of the same architecture).
 
   The image keys are learned when CMake configures (``task-scan
-  --list-images``); the set is kept in a small file CMake watches. When an
-  edit adds an image or moves a task to a new one, the next ``cmake --build``
-  notices the new set, re-runs CMake and builds the new executable: with
-  Ninja the scan runs before the build graph is loaded; with Makefiles the
-  scanned sources and headers are CMake inputs, so an edit re-runs CMake.
+  --list-images``), from the flags known before generation (each source's
+  properties, ``CMAKE_CXX_FLAGS`` and the configuration's, usage
+  requirements; no generator expressions) and without the headers the build
+  generates (their annotations are read without them). The set is kept in a
+  small file CMake watches. ``<name>_codegen`` scans again in the build,
+  after the object library compiled (so after every header it needs was
+  generated), with the commands of the build's ``compile_commands.json``;
+  only that scan generates code. When its set differs (an edit, a generator
+  expression, a macro from a generated header), the next ``cmake --build``
+  re-runs CMake, which takes the build's answer for its unchanged guess, and
+  builds the new executables: with Ninja within the same build (the scan
+  runs before the build graph is loaded); with Makefiles that build stops
+  and says to build again (the scanned source-tree files are CMake inputs,
+  so a plain edit re-runs CMake first).
 
   Result variables, set in the caller's scope:
 
