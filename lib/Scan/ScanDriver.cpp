@@ -28,39 +28,6 @@
 
 namespace taskscan {
 
-namespace {
-
-/// The file \p Command compiles, as its command line names it: a database
-/// entry's "file" comes back from clang's loader with ".." removed from the
-/// text, which names another file when the component before it is a
-/// symbolic link (`lk/../a.cpp`). The argument that the edit turns into
-/// that name is what the compiler opens.
-std::string fileAsWritten(const clang::tooling::CompileCommand &Command) {
-  llvm::StringRef Name = llvm::sys::path::filename(Command.Filename);
-  for (size_t I = 1; I < Command.CommandLine.size(); ++I) {
-    llvm::StringRef Argument = Command.CommandLine[I];
-    if (Argument == "-o") {
-      ++I;
-      continue;
-    }
-    if (llvm::sys::path::filename(Argument) != Name || !Argument.contains(".."))
-      continue;
-    llvm::SmallString<256> Written(Argument);
-    if (!llvm::sys::path::is_absolute(Written)) {
-      Written = Command.Directory;
-      llvm::sys::path::append(Written, Argument);
-    }
-    llvm::SmallString<256> Edited(Written), Given(Command.Filename);
-    llvm::sys::path::remove_dots(Edited, /*remove_dot_dot=*/true);
-    llvm::sys::path::remove_dots(Given, /*remove_dot_dot=*/true);
-    if (Edited == Given)
-      return std::string(Written);
-  }
-  return Command.Filename;
-}
-
-} // namespace
-
 std::vector<ScanJob>
 jobsFromDatabase(const clang::tooling::CompilationDatabase &Database,
                  const std::vector<std::string> &Sources) {
@@ -85,19 +52,22 @@ jobsFromDatabase(const clang::tooling::CompilationDatabase &Database,
     std::vector<clang::tooling::CompileCommand> Commands = Database.getCompileCommands(File);
     // A database looks files up by their text with ".." removed: for a
     // path through a link and "..", the commands of the file it names are
-    // those whose own file argument names the same real file.
+    // those whose own file names the same real file.
     if (!Sources.empty() && llvm::StringRef(File).contains("..")) {
       std::string Real = realPath(Cwd, File);
       std::vector<clang::tooling::CompileCommand> Same;
       for (clang::tooling::CompileCommand &C : Database.getAllCompileCommands())
-        if (realPath(C.Directory, fileAsWritten(C)) == Real)
+        if (realPath(C.Directory, C.Filename) == Real)
           Same.push_back(std::move(C));
       if (!Same.empty())
         Commands = std::move(Same);
     }
     for (const clang::tooling::CompileCommand &Command : Commands)
       if (Seen.insert({Command.Directory, Command.CommandLine}).second)
-        Jobs.push_back({Sources.empty() ? fileAsWritten(Command) : std::string(File),
+        // The file as the command names it: getAllFiles() gives each with
+        // ".." removed from its text, which names another file when the
+        // component before it is a link; the entry's own file does not.
+        Jobs.push_back({Sources.empty() ? Command.Filename : std::string(File),
                         Command.Directory, Command.CommandLine});
   }
   return Jobs;
