@@ -405,14 +405,21 @@ int run(int Argc, const char **Argv) {
   Options.Prefilter = !ScanAll;
   // Code is generated only from a complete scan: a task whose signature
   // uses a generated header's types is checked before anything is written.
-  Options.ToleratesMissingHeaders = OutputDir.empty() && !StrictIncludes;
+  // --check --output-dir (the pre-commit hook for checked-in files) writes
+  // nothing and, like --check, does not fail for a header the build makes.
+  Options.ToleratesMissingHeaders = (OutputDir.empty() || Check) && !StrictIncludes;
   Options.Dependencies = !DepFile.empty();
   if (!NoCache)
     Options.CacheDir = CacheDir;
   ScanResult Scan = scanAll(ScanJobs, Options);
 
-  for (const TranslationUnitResult &U : Scan.Units)
+  unsigned Incomplete = 0; ///< Units scanned without a missing header.
+  for (const TranslationUnitResult &U : Scan.Units) {
     Diags.append(U.Diagnostics);
+    Incomplete += llvm::any_of(U.Diagnostics.items(), [](const Diagnostic &D) {
+      return D.Check == IncompleteScanCheck;
+    });
+  }
   // Paths of files are real paths (the file the compiler opened): shown
   // relative to the real current directory.
   llvm::SmallString<256> Cwd;
@@ -441,7 +448,16 @@ int run(int Argc, const char **Argv) {
     DiagnosticList OutputDiags;
     applyImageLock(Model, Dir, OutputDiags); // pushed digests (<name>_push)
     std::vector<GeneratedFile> Files = generateAll(Model, Dir);
-    if (Check) {
+    if (Check && Incomplete) {
+      // What would be generated is not known without the missing headers.
+      llvm::WithColor::warning(llvm::errs(), "task-scan")
+          << fmt::format("the generated files in '{}' were not compared: {} could not "
+                         "be fully scanned (headers not found, above); build first, or "
+                         "pass --strict-includes to make this an error\n",
+                         displayPath(Dir, Cwd),
+                         Incomplete == 1 ? std::string("1 translation unit")
+                                         : fmt::format("{} translation units", Incomplete));
+    } else if (Check) {
       // --check --output-dir: are the checked-in generated files current?
       if (reportStaleFiles(Dir, Files, OutputDiags))
         Status = ExitProblems;
