@@ -100,11 +100,20 @@ Use it through the package, or with this repository added to the build::
     any base of the same architecture).
 
   The image keys are learned when CMake configures (``task-scan
-  --list-images``); the set is kept in a small file CMake watches. When an
-  edit adds an image or moves a task to a new one, the next ``cmake --build``
-  notices the new set, re-runs CMake and builds the new executable: with
-  Ninja the scan runs before the build graph is loaded; with Makefiles the
-  scanned sources and headers are CMake inputs, so an edit re-runs CMake.
+  --list-images``), from the flags known before generation (each source's
+  properties, ``CMAKE_CXX_FLAGS`` and the configuration's, usage
+  requirements; no generator expressions) and without the headers the build
+  generates (their annotations are read without them). The set is kept in a
+  small file CMake watches. ``<name>_codegen`` scans again in the build,
+  after the object library compiled (so after every header it needs was
+  generated), with the commands of the build's ``compile_commands.json``;
+  only that scan generates code. When its set differs (an edit, a generator
+  expression, a macro from a generated header), the next ``cmake --build``
+  re-runs CMake, which takes the build's answer for its unchanged guess, and
+  builds the new executables: with Ninja within the same build (the scan
+  runs before the build graph is loaded); with Makefiles that build stops
+  and says to build again (the scanned source-tree files are CMake inputs,
+  so a plain edit re-runs CMake first).
 
   Result variables, set in the caller's scope:
 
@@ -290,11 +299,13 @@ function(_flyte_tasks_plain_value out_var item)
   set(${out_var} "${item}" PARENT_SCOPE)
 endfunction()
 
-# The include directories and definitions of LINK_LIBRARIES' targets and of
-# what they link, as far as they are known when add_flyte_tasks runs.
-function(_flyte_tasks_usage_requirements includes_var definitions_var)
+# The include directories, definitions and compile options of
+# LINK_LIBRARIES' targets and of what they link, as far as they are known
+# when add_flyte_tasks runs.
+function(_flyte_tasks_usage_requirements includes_var definitions_var options_var)
   set(includes "")
   set(definitions "")
+  set(options "")
   set(pending ${ARGN})
   set(seen "")
   while(pending)
@@ -310,7 +321,8 @@ function(_flyte_tasks_usage_requirements includes_var definitions_var)
       continue()
     endif()
     foreach(property INTERFACE_INCLUDE_DIRECTORIES INTERFACE_SYSTEM_INCLUDE_DIRECTORIES
-                     INTERFACE_COMPILE_DEFINITIONS INTERFACE_LINK_LIBRARIES)
+                     INTERFACE_COMPILE_DEFINITIONS INTERFACE_COMPILE_OPTIONS
+                     INTERFACE_LINK_LIBRARIES)
       get_target_property(values "${item}" ${property})
       if(NOT values)
         continue()
@@ -325,6 +337,8 @@ function(_flyte_tasks_usage_requirements includes_var definitions_var)
           continue()
         elseif(property STREQUAL "INTERFACE_COMPILE_DEFINITIONS")
           list(APPEND definitions "${value}")
+        elseif(property STREQUAL "INTERFACE_COMPILE_OPTIONS")
+          list(APPEND options "${value}")
         else()
           list(APPEND includes "${value}")
         endif()
@@ -333,6 +347,7 @@ function(_flyte_tasks_usage_requirements includes_var definitions_var)
   endwhile()
   set(${includes_var} "${includes}" PARENT_SCOPE)
   set(${definitions_var} "${definitions}" PARENT_SCOPE)
+  set(${options_var} "${options}" PARENT_SCOPE)
 endfunction()
 
 # A Makefile-style depfile (as task-scan --depfile writes it) as a list of
@@ -355,6 +370,78 @@ function(_flyte_tasks_read_depfile out_var depfile)
     endforeach()
   endif()
   set(${out_var} "${files}" PARENT_SCOPE)
+endfunction()
+
+# <value> as a JSON string (quotes included).
+function(_flyte_tasks_json_string out_var value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  string(REPLACE "\n" "\\n" value "${value}")
+  string(REPLACE "\t" "\\t" value "${value}")
+  string(REPLACE "\r" "\\r" value "${value}")
+  set(${out_var} "\"${value}\"" PARENT_SCOPE)
+endfunction()
+
+# The flags of <variable> (CMAKE_CXX_FLAGS and the like: one command-line
+# string) as a list.
+function(_flyte_tasks_split_flags out_var variable)
+  set(flags "")
+  if(DEFINED ${variable} AND NOT "${${variable}}" STREQUAL "")
+    separate_arguments(flags NATIVE_COMMAND "${${variable}}")
+  endif()
+  set(${out_var} "${flags}" PARENT_SCOPE)
+endfunction()
+
+# The configure step's best view of how each source is compiled, before
+# generation: <common> (target, directory and usage-requirement flags and
+# CMAKE_CXX_FLAGS with the configuration's) plus the source's own
+# COMPILE_DEFINITIONS, COMPILE_OPTIONS and INCLUDE_DIRECTORIES, generator
+# expressions left out. Written as a compile database <file> (only when it
+# changes) for `task-scan -p`.
+function(_flyte_tasks_write_configure_database file)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DIRECTORY" "SOURCES;COMMON")
+  set(entries "")
+  foreach(source IN LISTS arg_SOURCES)
+    set(flags ${arg_COMMON})
+    foreach(property INCLUDE_DIRECTORIES COMPILE_DEFINITIONS COMPILE_OPTIONS)
+      get_source_file_property(values "${source}" ${property})
+      if(NOT values)
+        continue()
+      endif()
+      foreach(value IN LISTS values)
+        _flyte_tasks_plain_value(value "${value}")
+        if(value STREQUAL "")
+          continue()
+        elseif(property STREQUAL "INCLUDE_DIRECTORIES")
+          get_filename_component(value "${value}" ABSOLUTE BASE_DIR "${arg_DIRECTORY}")
+          list(APPEND flags "-I${value}")
+        elseif(property STREQUAL "COMPILE_DEFINITIONS")
+          list(APPEND flags "-D${value}")
+        else()
+          list(APPEND flags "${value}")
+        endif()
+      endforeach()
+    endforeach()
+    set(arguments "")
+    foreach(argument IN LISTS CMAKE_CXX_COMPILER flags source)
+      _flyte_tasks_json_string(argument "${argument}")
+      string(APPEND arguments "${arguments_separator}${argument}")
+      set(arguments_separator ", ")
+    endforeach()
+    set(arguments_separator "")
+    _flyte_tasks_json_string(directory "${arg_DIRECTORY}")
+    _flyte_tasks_json_string(json_file "${source}")
+    list(APPEND entries "  {\"directory\": ${directory}, \"file\": ${json_file},\n   \"arguments\": [${arguments}]}")
+  endforeach()
+  string(REPLACE ";" ",\n" entries "${entries}")
+  set(content "[\n${entries}\n]\n")
+  set(old "")
+  if(EXISTS "${file}")
+    file(READ "${file}" old)
+  endif()
+  if(NOT old STREQUAL content)
+    file(WRITE "${file}" "${content}")
+  endif()
 endfunction()
 
 # A value as a bracket argument of generated CMake code: no escaping needed.
@@ -503,13 +590,41 @@ function(add_flyte_tasks name)
   set(scan_args --project "${name}" "--config=${config}" ${image_args}
                 "--cache-dir=${state_dir}/scan-cache")
 
-  # 1. The image keys, now: targets cannot be created at build time. The
-  #    flags are those known before generation; the build's scan (codegen)
-  #    uses the object library's exact ones.
+  # 1. The image keys, now: targets cannot be created at build time. This
+  #    scan sees the sources as far as configure can: the flags known before
+  #    generation (each source's own, CMAKE_CXX_FLAGS and the configuration's;
+  #    no generator expressions) and not the headers the build generates
+  #    (task-scan reads the annotations without them). The build's scan
+  #    (codegen) sees exactly what the compiler does, after the targets that
+  #    generate headers; where its image set differs, it records its answer
+  #    for this guess and CMake runs again once (see 2).
   get_directory_property(directory_includes INCLUDE_DIRECTORIES)
   get_directory_property(directory_definitions COMPILE_DEFINITIONS)
-  _flyte_tasks_usage_requirements(link_includes link_definitions ${arg_LINK_LIBRARIES} ${runtime})
-  set(known_flags "-std=c++${standard}")
+  get_directory_property(directory_options COMPILE_OPTIONS)
+  _flyte_tasks_usage_requirements(link_includes link_definitions link_options
+                                  ${arg_LINK_LIBRARIES} ${runtime})
+  _flyte_tasks_split_flags(known_flags CMAKE_CXX_FLAGS)
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config)
+    set(configuration "${CMAKE_DEFAULT_BUILD_TYPE}")
+    if(NOT configuration)
+      list(GET CMAKE_CONFIGURATION_TYPES 0 configuration)
+    endif()
+  else()
+    set(configuration "${CMAKE_BUILD_TYPE}")
+  endif()
+  if(configuration)
+    string(TOUPPER "${configuration}" configuration)
+    _flyte_tasks_split_flags(configuration_flags CMAKE_CXX_FLAGS_${configuration})
+    list(APPEND known_flags ${configuration_flags})
+  endif()
+  list(APPEND known_flags "-std=c++${standard}")
+  foreach(option IN LISTS directory_options link_options)
+    _flyte_tasks_plain_value(option "${option}")
+    if(option)
+      list(APPEND known_flags "${option}")
+    endif()
+  endforeach()
   foreach(dir IN LISTS include_dirs directory_includes link_includes)
     _flyte_tasks_plain_value(dir "${dir}")
     if(dir)
@@ -522,32 +637,73 @@ function(add_flyte_tasks name)
       list(APPEND known_flags "-D${definition}")
     endif()
   endforeach()
+  set(configure_database "${state_dir}/configure/compile_commands.json")
+  file(MAKE_DIRECTORY "${state_dir}/configure")
+  _flyte_tasks_write_configure_database("${configure_database}"
+    DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" SOURCES ${sources} COMMON ${known_flags})
+  set(guess_command "${task_scan}" ${scan_args} --list-images "-p" "${configure_database}"
+                    ${sources})
   execute_process(
-    COMMAND "${task_scan}" ${scan_args} --list-images
+    COMMAND ${guess_command}
             "--depfile=${state_dir}/configure.d" "--depfile-target=${keys_file}"
-            ${sources} -- ${known_flags}
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     RESULT_VARIABLE result OUTPUT_VARIABLE keys ERROR_VARIABLE diagnostics)
   if(NOT result EQUAL 0)
     string(STRIP "${diagnostics}" diagnostics)
-    set(later "")
-    foreach(item IN LISTS arg_LINK_LIBRARIES)
-      if(NOT item MATCHES "^-|/|\\$<" AND NOT TARGET "${item}")
-        list(APPEND later "${item}")
-      endif()
-    endforeach()
-    if(later AND diagnostics MATCHES "file not found")
-      string(REPLACE ";" ", " later "${later}")
-      string(APPEND diagnostics "\n(LINK_LIBRARIES ${later}: not targets yet, so their include "
-                                "directories did not reach the scan; define them before add_flyte_tasks.)")
-    endif()
     message(FATAL_ERROR "${fn}: task-scan found problems in the tasks or their image "
                         "configuration (exit status ${result}):\n${diagnostics}")
   elseif(NOT diagnostics STREQUAL "")
-    message(WARNING "${fn}: ${diagnostics}")
+    # Headers the build generates are not there yet: said once, briefly.
+    string(REGEX MATCHALL "warning: " warnings "${diagnostics}")
+    string(REGEX MATCHALL "\\[task-scan-incomplete-check\\]" incomplete "${diagnostics}")
+    string(REGEX MATCHALL "[^\n]*: warning: '[^'\n]*' file not found" missing "${diagnostics}")
+    list(LENGTH warnings warning_count)
+    list(LENGTH incomplete incomplete_count)
+    if(incomplete_count EQUAL warning_count)
+      set(where "")
+      foreach(line IN LISTS missing)
+        string(REGEX REPLACE "^([^:]*):.*warning: ('[^']*').*$" "\\2 (\\1)" line "${line}")
+        list(APPEND where "${line}")
+      endforeach()
+      list(REMOVE_DUPLICATES where)
+      string(REPLACE ";" ", " where "${where}")
+      message(STATUS "${fn}: the task sources include headers that do not exist yet "
+                     "(the build generates them?): ${where}; the images were read from "
+                     "the annotations, the rest is checked when the build scans them")
+    else()
+      message(WARNING "${fn}: ${diagnostics}")
+    endif()
   endif()
+  # The build runs the same scan again when its answer differs from this one.
+  set(guess_arguments "# Generated by add_flyte_tasks(${name}): configure's scan, for FlyteTasksCodegen.cmake.\n")
+  string(APPEND guess_arguments "set(FLYTE_GUESS_COMMAND\n")
+  foreach(value IN LISTS guess_command)
+    _flyte_tasks_bracket(value "${value}")
+    string(APPEND guess_arguments "  ${value}\n")
+  endforeach()
+  string(APPEND guess_arguments ")\n")
+  file(WRITE "${state_dir}/guess-arguments.cmake.tmp" "${guess_arguments}")
+  file(COPY_FILE "${state_dir}/guess-arguments.cmake.tmp" "${state_dir}/guess-arguments.cmake"
+       ONLY_IF_DIFFERENT)
   string(STRIP "${keys}" keys)
   string(REGEX REPLACE "[\r\n]+" ";" keys "${keys}")
+  # Where the build's exact scan found other images than this same guess
+  # (a generator expression, a generated header), its answer wins: CMake
+  # ran again for it, and must not bring the guess back (a loop).
+  set(build_keys_file "${state_dir}/build-keys.cmake")
+  if(EXISTS "${build_keys_file}")
+    set(FLYTE_BUILD_GUESS "")
+    set(FLYTE_BUILD_KEYS "")
+    include("${build_keys_file}")
+    if("${FLYTE_BUILD_GUESS}" STREQUAL "${keys}" AND
+       NOT "${FLYTE_BUILD_KEYS}" STREQUAL "${keys}")
+      string(REPLACE ";" " " guessed "${keys}")
+      string(REPLACE ";" " " built "${FLYTE_BUILD_KEYS}")
+      message(STATUS "${fn}: the images are [${built}], as the build's scan found them "
+                     "with the exact compile commands (configure alone sees [${guessed}])")
+      set(keys "${FLYTE_BUILD_KEYS}")
+    endif()
+  endif()
   foreach(key IN LISTS keys)
     if(NOT key MATCHES "^[a-z0-9_-]+$")
       message(FATAL_ERROR "${fn}: task-scan printed '${key}', which is not an image key.")
@@ -565,12 +721,15 @@ function(add_flyte_tasks name)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${keys_file}")
   if(NOT CMAKE_GENERATOR MATCHES "Ninja")
     # Make runs nothing before it checks whether CMake must run again: the
-    # scanned files themselves are CMake's inputs (system headers aside).
+    # scanned files themselves are CMake's inputs (system headers aside, and
+    # files of the build tree: the build regenerates them, a .pb.h after each
+    # .proto edit, and its own scan reads them).
     _flyte_tasks_read_depfile(scanned "${state_dir}/configure.d")
     set(watched "")
+    file(REAL_PATH "${CMAKE_BINARY_DIR}" binary_dir)
     foreach(file IN LISTS scanned)
       set(system FALSE)
-      foreach(dir IN LISTS CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES)
+      foreach(dir IN LISTS CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES binary_dir)
         string(FIND "${file}" "${dir}/" at)
         if(at EQUAL 0)
           set(system TRUE)
@@ -592,6 +751,18 @@ function(add_flyte_tasks name)
   target_compile_definitions(${objects} PUBLIC ${arg_COMPILE_DEFINITIONS})
   target_compile_options(${objects} PRIVATE
     $<$<CXX_COMPILER_ID:GNU,Clang,AppleClang>:-ffunction-sections -fdata-sections>)
+  # The build's scan reads the commands that compile these sources from the
+  # build's own compile database: every flag, evaluated for the
+  # configuration built (Makefile and Ninja generators write one).
+  set(database "")
+  if(CMAKE_GENERATOR MATCHES "Ninja|Makefiles")
+    set_property(TARGET ${objects} PROPERTY EXPORT_COMPILE_COMMANDS ON)
+    set(database "${CMAKE_BINARY_DIR}/compile_commands.json")
+  endif()
+  set(object_dir "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${objects}.dir")
+  if(multi_config)
+    string(APPEND object_dir "/$<CONFIG>")
+  endif()
 
   # 4. Codegen. Its arguments, with the object library's final flags, go
   #    through a file written at generation time (and only when it changes).
@@ -600,7 +771,8 @@ function(add_flyte_tasks name)
   set(arguments "# Generated by add_flyte_tasks(${name}); read by FlyteTasksCodegen.cmake.\n")
   foreach(pair "TASK_SCAN;${task_scan}" "OUTPUT_DIR;${output_dir}" "KEYS_FILE;${keys_file}"
                "STAMP;${stamp}" "DEPFILE;${state_dir}/codegen.d" "NAME;${name}"
-               "STATE_DIR;${state_dir}" "STATIC;${arg_STATIC}")
+               "STATE_DIR;${state_dir}" "STATIC;${arg_STATIC}" "DATABASE;${database}"
+               "OBJECT_DIR;${object_dir}" "GENERATOR;${CMAKE_GENERATOR}")
     list(GET pair 0 variable)
     list(GET pair 1 value)
     _flyte_tasks_bracket(value "${value}")
@@ -646,12 +818,18 @@ function(add_flyte_tasks name)
     COMMAND "${CMAKE_COMMAND}" "-DFLYTE_ARGUMENTS=${arguments_file}"
             -P "${module_dir}/FlyteTasksCodegen.cmake"
     DEPENDS ${sources} "${config}" "${arguments_file}" "${task_scan}"
-            "${module_dir}/FlyteTasksCodegen.cmake"
+            "${module_dir}/FlyteTasksCodegen.cmake" ${database}
     DEPFILE "${state_dir}/codegen.d"
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     COMMENT "Scanning the tasks of ${name} (task-scan)"
     VERBATIM)
   add_custom_target(${name}_codegen ALL DEPENDS "${stamp}")
+  # The scan runs once the sources compile: after every target that makes
+  # a header they include (protobuf_generate, add_custom_command outputs of
+  # the LINK_LIBRARIES and their dependencies), as the compiler needs them.
+  # With Ninja this happens before the build graph is loaded (the key file
+  # is an input of build.ninja), so a changed image set re-runs CMake first.
+  add_dependencies(${name}_codegen ${objects})
 
   # 5. One executable per image.
   set(image_targets "")

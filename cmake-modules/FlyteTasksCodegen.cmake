@@ -28,6 +28,20 @@ if(NOT FLYTE_ARGUMENTS OR NOT EXISTS "${FLYTE_ARGUMENTS}")
 endif()
 include("${FLYTE_ARGUMENTS}")
 
+# How the sources are compiled: the build's compile database, reduced to the
+# commands of the object library (its object directory, per configuration),
+# when it lists them; else the object library's flags (FLYTE_SCAN_FLAGS).
+set(scan_inputs -- ${FLYTE_SCAN_FLAGS})
+if(FLYTE_DATABASE AND EXISTS "${FLYTE_DATABASE}")
+  file(READ "${FLYTE_DATABASE}" database)
+  string(REGEX REPLACE "^.*/(CMakeFiles/)" "\\1" object_dir_tail "${FLYTE_OBJECT_DIR}")
+  string(FIND "${database}" "${object_dir_tail}/" at)
+  if(NOT at EQUAL -1)
+    set(scan_inputs -p "${FLYTE_DATABASE}" "--outputs-under=${FLYTE_OBJECT_DIR}")
+  endif()
+  unset(database)
+endif()
+
 if(FLYTE_STAGE_ARGUMENTS)
   set(codegen_output_dir "${FLYTE_OUTPUT_DIR}")
   include("${FLYTE_STAGE_ARGUMENTS}")
@@ -45,7 +59,7 @@ if(FLYTE_STAGE_ARGUMENTS)
   endforeach()
   execute_process(
     COMMAND "${FLYTE_TASK_SCAN}" ${FLYTE_SCAN_ARGS} "--output-dir=${codegen_output_dir}"
-            -- ${FLYTE_SCAN_FLAGS}
+            ${scan_inputs}
     RESULT_VARIABLE result)
   if(NOT result EQUAL 0)
     message(FATAL_ERROR "add_flyte_tasks(${FLYTE_NAME}): task-scan failed (exit status ${result}).")
@@ -58,7 +72,7 @@ execute_process(
   COMMAND "${FLYTE_TASK_SCAN}" ${FLYTE_SCAN_ARGS}
           "--output-dir=${FLYTE_OUTPUT_DIR}" --list-images
           "--depfile=${FLYTE_DEPFILE}" "--depfile-target=${FLYTE_STAMP}"
-          -- ${FLYTE_SCAN_FLAGS}
+          ${scan_inputs}
   RESULT_VARIABLE result
   OUTPUT_VARIABLE keys)
 if(NOT result EQUAL 0)
@@ -69,10 +83,40 @@ endif()
 string(STRIP "${keys}" keys)
 string(REGEX REPLACE "[\r\n]+" ";" keys "${keys}")
 include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksKeys.cmake")
+set(configured "")
+if(EXISTS "${FLYTE_KEYS_FILE}")
+  file(STRINGS "${FLYTE_KEYS_FILE}" configured)
+endif()
+if(NOT "${keys}" STREQUAL "${configured}")
+  # The images differ from what CMake created targets for: an edit moved a
+  # task, or configure's scan could not see what the compiler sees (a
+  # generator expression, a header the build generates). Configure's scan,
+  # run again now on the same files, says what CMake's next run will guess;
+  # paired with this exact answer, that run takes this answer instead of
+  # the guess, so the two never disagree in a loop.
+  include("${FLYTE_STATE_DIR}/guess-arguments.cmake")
+  execute_process(COMMAND ${FLYTE_GUESS_COMMAND}
+                  RESULT_VARIABLE guess_result OUTPUT_VARIABLE guess ERROR_QUIET)
+  string(STRIP "${guess}" guess)
+  string(REGEX REPLACE "[\r\n]+" ";" guess "${guess}")
+  if(guess_result EQUAL 0)
+    file(WRITE "${FLYTE_STATE_DIR}/build-keys.cmake"
+         "# Written by the build's scan of add_flyte_tasks(${FLYTE_NAME}): for configure's guess\n"
+         "# FLYTE_BUILD_GUESS, the images are FLYTE_BUILD_KEYS.\n"
+         "set(FLYTE_BUILD_GUESS [==[${guess}]==])\nset(FLYTE_BUILD_KEYS [==[${keys}]==])\n")
+  endif()
+endif()
 _flyte_tasks_update_keys("${FLYTE_KEYS_FILE}" "${keys}" changed before)
 if(changed)
   string(REPLACE ";" " " now "${keys}")
   string(REPLACE ";" " " before "${before}")
+  if(NOT FLYTE_GENERATOR MATCHES "Ninja")
+    # make decides whether CMake runs again before it builds anything:
+    # this build has no targets for the new images.
+    message(FATAL_ERROR "add_flyte_tasks(${FLYTE_NAME}): the build's scan found the images "
+                        "[${now}], but CMake created targets for [${before}]; run the build "
+                        "again: it runs CMake first, which creates them.")
+  endif()
   message(STATUS "add_flyte_tasks(${FLYTE_NAME}): the images are now [${now}] (were [${before}]); "
                  "CMake runs again to create their targets")
 endif()

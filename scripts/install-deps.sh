@@ -18,6 +18,8 @@ packages=(
   debootstrap docker-registry skopeo binutils
   # the pre-commit hook's end-to-end test
   pre-commit
+  # task sources that include headers the build generates (test/cmake: Protobuf)
+  libprotobuf-dev protobuf-compiler
   # precompiled headers built by Debian's default clang (the scan must not read them)
   clang-14
   # bench/run.sh measures peak memory with /usr/bin/time

@@ -78,6 +78,18 @@ cl::opt<std::string> ProjectName("project", cl::desc("Prefix of the task executa
                                  cl::init("flyte_tasks"), cl::cat(Category));
 cl::opt<bool> Stats("verbose", cl::desc("Print parsed/cached/skipped counts and timing to stderr"),
                     cl::cat(Category));
+cl::opt<bool> StrictIncludes(
+    "strict-includes",
+    cl::desc("A header that is not found is an error (for CI after the build). "
+             "Without it, --check, --list and --list-images check what they can "
+             "without the header and warn which file was not fully checked; "
+             "--output-dir is always strict"),
+    cl::cat(Category));
+cl::opt<std::string> OutputsUnder(
+    "outputs-under",
+    cl::desc("With -p: only the compile commands whose output file is under <dir> "
+             "(one CMake target's objects, CMakeFiles/<target>.dir)"),
+    cl::value_desc("dir"), cl::cat(Category));
 cl::opt<std::string> DepFile("depfile",
                              cl::desc("Write a Makefile-style depfile of every file the scan read"),
                              cl::value_desc("file"), cl::cat(Category));
@@ -131,11 +143,15 @@ loadDatabase(const std::vector<std::string> &FlagsAfterDashes, bool HaveDashes,
   using namespace clang::tooling;
   if (!BuildPath.empty()) {
     std::unique_ptr<CompilationDatabase> DB;
+    // (--outputs-under applies before a database file's commands are
+    // inferred for files it does not list, below: from the kept ones.)
     if (llvm::sys::fs::is_directory(BuildPath))
       DB = CompilationDatabase::loadFromDirectory(BuildPath, Error);
     else
       DB = JSONCompilationDatabase::loadFromFile(BuildPath, Error,
                                                  JSONCommandLineSyntax::AutoDetect);
+    if (DB && !OutputsUnder.empty())
+      DB = onlyOutputsUnder(std::move(DB), OutputsUnder);
     return DB;
   }
   llvm::SmallString<256> Cwd;
@@ -387,13 +403,23 @@ int run(int Argc, const char **Argv) {
   Options.RuntimeIncludeDir = findRuntimeIncludeDir(Argv[0]);
   Options.Jobs = Jobs;
   Options.Prefilter = !ScanAll;
+  // Code is generated only from a complete scan: a task whose signature
+  // uses a generated header's types is checked before anything is written.
+  // --check --output-dir (the pre-commit hook for checked-in files) writes
+  // nothing and, like --check, does not fail for a header the build makes.
+  Options.ToleratesMissingHeaders = (OutputDir.empty() || Check) && !StrictIncludes;
   Options.Dependencies = !DepFile.empty();
   if (!NoCache)
     Options.CacheDir = CacheDir;
   ScanResult Scan = scanAll(ScanJobs, Options);
 
-  for (const TranslationUnitResult &U : Scan.Units)
+  unsigned Incomplete = 0; ///< Units scanned without a missing header.
+  for (const TranslationUnitResult &U : Scan.Units) {
     Diags.append(U.Diagnostics);
+    Incomplete += llvm::any_of(U.Diagnostics.items(), [](const Diagnostic &D) {
+      return D.Check == IncompleteScanCheck;
+    });
+  }
   // Paths of files are real paths (the file the compiler opened): shown
   // relative to the real current directory.
   llvm::SmallString<256> Cwd;
@@ -418,11 +444,20 @@ int run(int Argc, const char **Argv) {
   if (!OutputDir.empty() && Status == ExitClean) {
     llvm::SmallString<256> Dir(OutputDir);
     llvm::sys::fs::make_absolute(Dir);
-    llvm::sys::path::remove_dots(Dir, true);
+    llvm::sys::path::remove_dots(Dir, /*remove_dot_dot=*/false);
     DiagnosticList OutputDiags;
     applyImageLock(Model, Dir, OutputDiags); // pushed digests (<name>_push)
     std::vector<GeneratedFile> Files = generateAll(Model, Dir);
-    if (Check) {
+    if (Check && Incomplete) {
+      // What would be generated is not known without the missing headers.
+      llvm::WithColor::warning(llvm::errs(), "task-scan")
+          << fmt::format("the generated files in '{}' were not compared: {} could not "
+                         "be fully scanned (headers not found, above); build first, or "
+                         "pass --strict-includes to make this an error\n",
+                         displayPath(Dir, Cwd),
+                         Incomplete == 1 ? std::string("1 translation unit")
+                                         : fmt::format("{} translation units", Incomplete));
+    } else if (Check) {
       // --check --output-dir: are the checked-in generated files current?
       if (reportStaleFiles(Dir, Files, OutputDiags))
         Status = ExitProblems;
@@ -450,7 +485,7 @@ int run(int Argc, const char **Argv) {
       llvm::SmallString<256> Manifest(OutputDir.empty() ? "." : OutputDir.getValue());
       llvm::sys::fs::make_absolute(Manifest);
       llvm::sys::path::append(Manifest, "manifest.json");
-      llvm::sys::path::remove_dots(Manifest, true);
+      llvm::sys::path::remove_dots(Manifest, /*remove_dot_dot=*/false);
       Target = std::string(Manifest);
     }
     llvm::SmallString<256> Path(DepFile);

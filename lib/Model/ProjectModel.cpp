@@ -71,6 +71,22 @@ std::string shortHash(llvm::StringRef S) {
   return llvm::utohexstr(llvm::xxh3_64bits(S), /*LowerCase=*/true).substr(0, 8);
 }
 
+/// What a task's annotation says, as one string: tasks of one function
+/// that differ in it are different tasks.
+std::string annotationKey(const ScannedTask &T) {
+  const TaskOptions &O = T.Options;
+  std::string Key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", T.Name,
+                                O.ContainerImage.value_or("\x01"), O.Retries,
+                                O.Timeout.value_or("\x01"), O.Cache,
+                                O.CacheVersion.value_or("\x01"),
+                                O.Name.value_or("\x01"));
+  for (const auto &[Resource, Quantity] : O.Requests)
+    Key += fmt::format("\x1fr{}={}", Resource, Quantity);
+  for (const auto &[Resource, Quantity] : O.Limits)
+    Key += fmt::format("\x1fl{}={}", Resource, Quantity);
+  return Key;
+}
+
 } // namespace
 
 ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
@@ -81,13 +97,16 @@ ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
   Model.ProjectName = Options.ProjectName;
   Model.InstallDir = Config.InstallDir;
 
-  // One task per function, whichever TUs saw it; ordered by name so that
-  // nothing below depends on the order of sources or threads.
+  // One task per function and annotation, whichever TUs saw it (a header's
+  // inline task, a file compiled by two commands); one function annotated
+  // differently under two commands (-DUSE_CUDA in one) is two tasks, which
+  // under one name are the duplicate-name error below. Ordered by name so
+  // that nothing below depends on the order of sources or threads.
   std::map<std::string, const ScannedTask *> ByIdentity;
   std::set<std::string> Defined;
   for (const TranslationUnitResult &U : Units)
     for (const ScannedTask &T : U.Tasks) {
-      auto [It, New] = ByIdentity.emplace(T.identity(), &T);
+      auto [It, New] = ByIdentity.emplace(T.identity() + '\0' + annotationKey(T), &T);
       if (!New && T.Definition < It->second->Definition)
         It->second = &T;
       Defined.insert(T.Function);

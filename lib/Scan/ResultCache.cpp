@@ -448,7 +448,7 @@ std::string ResultCache::indexPath() const { return joinPath(Directory, IndexNam
 
 std::string ResultCache::entryKey(const ScanJob &Job,
                                   llvm::ArrayRef<std::string> CommandLine) const {
-  std::string Material = Job.Directory + '\0' + absolutePath(Job.Directory, Job.File) + '\0';
+  std::string Material = Job.Directory + '\0' + Paths->path(Job.Directory, Job.File) + '\0';
   for (const std::string &Arg : CommandLine)
     Material += Arg + '\0';
   // The driver adds include directories from these.

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <numeric>
 #include <optional>
+#include <set>
 
 namespace taskscan {
 
@@ -36,13 +37,116 @@ jobsFromDatabase(const clang::tooling::CompilationDatabase &Database,
   if (Files.empty())
     Files = Database.getAllFiles();
   std::vector<ScanJob> Jobs;
+  std::set<std::pair<std::string, std::vector<std::string>>> Seen;
   for (const std::string &Source : Files) {
-    std::string File = absolutePath(Cwd, Source);
-    for (const clang::tooling::CompileCommand &Command :
-         Database.getCompileCommands(File))
-      Jobs.push_back({File, Command.Directory, Command.CommandLine});
+    // Absolute, but never edited: with `lk` a symbolic link, `lk/../a.cpp`
+    // is not `a.cpp` (RealPath.h).
+    llvm::SmallString<256> File(Source);
+    if (!llvm::sys::path::is_absolute(File)) {
+      File = Cwd;
+      llvm::sys::path::append(File, Source);
+    }
+    // Every distinct compile command of the file: a build may compile it
+    // twice with different flags (a CPU and a GPU variant). A command the
+    // database lists twice is scanned once.
+    std::vector<clang::tooling::CompileCommand> Commands = Database.getCompileCommands(File);
+    // A database looks files up by their text with ".." removed: for a
+    // path through a link and "..", the commands of the file it names are
+    // those whose own file names the same real file.
+    if (!Sources.empty() && llvm::StringRef(File).contains("..")) {
+      std::string Real = realPath(Cwd, File);
+      std::vector<clang::tooling::CompileCommand> Same;
+      for (clang::tooling::CompileCommand &C : Database.getAllCompileCommands())
+        if (realPath(C.Directory, C.Filename) == Real)
+          Same.push_back(std::move(C));
+      if (!Same.empty())
+        Commands = std::move(Same);
+    }
+    for (const clang::tooling::CompileCommand &Command : Commands)
+      if (Seen.insert({Command.Directory, Command.CommandLine}).second)
+        // The file as the command names it: getAllFiles() gives each with
+        // ".." removed from its text, which names another file when the
+        // component before it is a link; the entry's own file does not.
+        Jobs.push_back({Sources.empty() ? Command.Filename : std::string(File),
+                        Command.Directory, Command.CommandLine});
   }
   return Jobs;
+}
+
+namespace {
+
+std::string currentDirectory() {
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  return std::string(Cwd);
+}
+
+/// A compilation database reduced to the commands whose output file is
+/// under one directory: one CMake target's objects (CMakeFiles/<t>.dir/).
+/// Paths are compared as the file system resolves them (RealPath.h).
+class OutputFilteredDatabase : public clang::tooling::CompilationDatabase {
+public:
+  OutputFilteredDatabase(std::unique_ptr<clang::tooling::CompilationDatabase> Inner,
+                         llvm::StringRef Directory)
+      : Inner(std::move(Inner)),
+        Prefix(realPath(currentDirectory(), Directory.rtrim('/'))) {
+    if (!llvm::StringRef(Prefix).ends_with("/"))
+      Prefix += '/';
+  }
+
+  std::vector<clang::tooling::CompileCommand>
+  getCompileCommands(llvm::StringRef File) const override {
+    return keep(Inner->getCompileCommands(File));
+  }
+  std::vector<std::string> getAllFiles() const override {
+    std::vector<std::string> Files;
+    for (const clang::tooling::CompileCommand &C : getAllCompileCommands())
+      if (Files.empty() || Files.back() != C.Filename)
+        Files.push_back(C.Filename);
+    llvm::sort(Files);
+    Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+    return Files;
+  }
+  std::vector<clang::tooling::CompileCommand> getAllCompileCommands() const override {
+    return keep(Inner->getAllCompileCommands());
+  }
+
+private:
+  /// The object file a command writes: the entry's "output" (CMake writes
+  /// it from 3.27 on), else its `-o` argument.
+  static std::string outputOf(const clang::tooling::CompileCommand &C) {
+    if (!C.Output.empty())
+      return C.Output;
+    for (size_t I = 1; I < C.CommandLine.size(); ++I) {
+      llvm::StringRef A = C.CommandLine[I];
+      if (A == "-o" && I + 1 < C.CommandLine.size())
+        return C.CommandLine[I + 1];
+      if (A.starts_with("-o") && A.size() > 2)
+        return A.drop_front(2).str();
+    }
+    return {};
+  }
+
+  std::vector<clang::tooling::CompileCommand>
+  keep(std::vector<clang::tooling::CompileCommand> Commands) const {
+    llvm::erase_if(Commands, [&](const clang::tooling::CompileCommand &C) {
+      std::string Output = outputOf(C);
+      return Output.empty() ||
+             !llvm::StringRef(realPath(C.Directory, Output)).starts_with(Prefix);
+    });
+    return Commands;
+  }
+
+  std::unique_ptr<clang::tooling::CompilationDatabase> Inner;
+  std::string Prefix;
+};
+
+} // namespace
+
+std::unique_ptr<clang::tooling::CompilationDatabase>
+onlyOutputsUnder(std::unique_ptr<clang::tooling::CompilationDatabase> Database,
+                 llvm::StringRef Directory) {
+  return std::make_unique<OutputFilteredDatabase>(std::move(Database), Directory);
 }
 
 namespace {
@@ -60,7 +164,7 @@ bool mentionsTask(llvm::StringRef Text) {
 /// it was written), or empty. A warning goes into \p Unit only where a user
 /// would lose something: a task written in a file that is not scanned.
 std::string whyNotScanned(const ScanJob &Job, TranslationUnitResult &Unit) {
-  std::string Path = absolutePath(Job.Directory, Job.File);
+  std::string Path = realPath(Job.Directory, Job.File);
   if (!llvm::sys::fs::exists(Path)) {
     Unit.Diagnostics.warning(
         "task-scan-missing-source", {Path, 0, 0},
@@ -94,7 +198,18 @@ std::vector<std::string> cacheKeyArguments(const ScanJob &Job,
   std::vector<std::string> Key = Job.CommandLine;
   Key.push_back("--resource-dir=" + Options.ResourceDir);
   Key.push_back("--runtime-include-dir=" + Options.RuntimeIncludeDir);
+  if (Options.ToleratesMissingHeaders)
+    Key.push_back("--tolerate-missing-headers");
   return Key;
+}
+
+/// Whether a header was missing from \p Unit's parse (tolerated): a partial
+/// answer, never kept in the result cache, so that the next run, once the
+/// build made the header, parses again.
+bool isIncomplete(const TranslationUnitResult &Unit) {
+  return llvm::any_of(Unit.Diagnostics.items(), [](const Diagnostic &D) {
+    return D.Check == IncompleteScanCheck;
+  });
 }
 
 } // namespace
@@ -185,7 +300,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
 
   Each(Open, [&](size_t I) {
     Result.Units[I] = scanTranslationUnit(Jobs[I], Options);
-    if (Cache)
+    if (Cache && !isIncomplete(Result.Units[I]))
       Cache->storeResult(Jobs[I], CacheKeys[I], Result.Units[I]);
     return true;
   });
@@ -224,7 +339,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
     case Outcome::Cached: ++Result.Stats.Cached; break;
     case Outcome::Skipped: ++Result.Stats.Skipped; break;
     case Outcome::NotScanned:
-      Result.Stats.NotScanned.emplace_back(absolutePath(Jobs[I].Directory, Jobs[I].File),
+      Result.Stats.NotScanned.emplace_back(realPath(Jobs[I].Directory, Jobs[I].File),
                                            NotScanned[I]);
       break;
     }

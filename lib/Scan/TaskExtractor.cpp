@@ -34,7 +34,9 @@ std::string absolutePath(llvm::StringRef WorkingDirectory, llvm::StringRef Path)
     llvm::sys::path::append(Abs, P);
     P = Abs;
   }
-  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  // Only "." goes: removing ".." from the text would name another file
+  // when the component before it is a symbolic link.
+  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/false);
   return std::string(P);
 }
 
@@ -172,9 +174,9 @@ std::optional<std::pair<FlyteType, std::string>> valueType(QualType T,
 class Extractor {
 public:
   Extractor(ASTContext &Ctx, llvm::StringRef WorkingDirectory,
-            TranslationUnitResult &Result)
+            TranslationUnitResult &Result, bool HeadersMissing)
       : Ctx(Ctx), SM(Ctx.getSourceManager()), WorkingDirectory(WorkingDirectory),
-        Result(Result) {}
+        Result(Result), HeadersMissing(HeadersMissing) {}
 
   void handle(Decl *D, const AnnotateAttr *A) {
     if (auto *FD = dyn_cast<FunctionDecl>(D)) {
@@ -292,7 +294,11 @@ private:
     Task.IsExternC = Canon->isExternC();
     if (!describeContext(Canon, Task, At) || !describeInclude(Def, At, Task))
       return;
-    bool SignatureOk = describeSignature(Def, Task);
+    // A type from a header that was not found: clang recovered with `int`.
+    // What the annotation says (the image) is still known; the signature
+    // is not, and the caller was told the file was not fully checked.
+    bool SignatureUnknown = HeadersMissing && Def->isInvalidDecl();
+    bool SignatureOk = SignatureUnknown || describeSignature(Def, Task);
     bool OptionsOk = readArguments(Attr, Annotated, Task);
     if (!SignatureOk || !OptionsOk)
       return;
@@ -686,6 +692,7 @@ private:
   const SourceManager &SM;
   llvm::StringRef WorkingDirectory;
   TranslationUnitResult &Result;
+  bool HeadersMissing;
   llvm::SetVector<FunctionDecl *> Functions;
 };
 
@@ -706,8 +713,8 @@ private:
 } // namespace
 
 void extractTasks(ASTContext &Ctx, llvm::StringRef WorkingDirectory,
-                  TranslationUnitResult &Result) {
-  Extractor E(Ctx, WorkingDirectory, Result);
+                  TranslationUnitResult &Result, bool HeadersMissing) {
+  Extractor E(Ctx, WorkingDirectory, Result, HeadersMissing);
   AnnotationVisitor(E).TraverseDecl(Ctx.getTranslationUnitDecl());
   E.finish();
 }

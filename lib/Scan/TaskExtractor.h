@@ -13,11 +13,14 @@ inline constexpr const char *TaskAnnotation = "flyte.task";
 
 /// Finds every declaration annotated with FLYTE_TASK in \p Ctx, checks it
 /// and adds tasks and diagnostics to \p Result. \p WorkingDirectory makes
-/// relative file names absolute.
+/// relative file names absolute. With \p HeadersMissing (a header was not
+/// found and the scan goes on without it), a task whose declaration clang
+/// could not read is kept for its annotation, without inputs and outputs.
 void extractTasks(clang::ASTContext &Ctx, llvm::StringRef WorkingDirectory,
-                  TranslationUnitResult &Result);
+                  TranslationUnitResult &Result, bool HeadersMissing = false);
 
-/// An absolute, dot-free path for \p Path as clang's SourceManager named it.
+/// \p Path as clang's SourceManager named it, made absolute; ".." stays
+/// (only the file system knows what it names: RealPath.h).
 std::string absolutePath(llvm::StringRef WorkingDirectory, llvm::StringRef Path);
 
 /// The position (file, line, column) where \p Loc was written, looking

@@ -72,8 +72,8 @@ std::string unscannableLanguage(const ScanJob &Job) {
         if (Name == "none")
           Type = types::TY_INVALID;
       } else if (A->getOption().matches(driver::options::OPT_INPUT) &&
-                 absolutePath(Job.Directory, A->getValue()) ==
-                     absolutePath(Job.Directory, Job.File)) {
+                 realPath(Job.Directory, A->getValue()) ==
+                     realPath(Job.Directory, Job.File)) {
         break;
       }
     }
@@ -120,7 +120,7 @@ std::optional<std::string> headerOfPch(llvm::StringRef Pch, llvm::StringRef Dire
   llvm::StringRef Stem = Pch;
   if (!Stem.consume_back(".pch") && !Stem.consume_back(".gch"))
     return std::nullopt;
-  if (!llvm::sys::fs::exists(absolutePath(Directory, Stem)))
+  if (!llvm::sys::fs::exists(realPath(Directory, Stem)))
     return std::nullopt;
   return Stem.str();
 }
@@ -186,13 +186,38 @@ std::vector<std::string> withoutPrecompiledHeaders(const std::vector<std::string
   return Out;
 }
 
+bool isFileNotFound(unsigned ID) {
+  return ID == diag::err_pp_file_not_found ||
+         ID == diag::err_pp_file_not_found_angled_include_not_fatal ||
+         ID == diag::err_pp_file_not_found_typo_not_fatal;
+}
+
 /// Keeps clang's errors as located Diagnostics; warnings are off in a scan.
+/// When missing headers are tolerated, each becomes a warning that names the
+/// file not fully checked, and the errors after the first one are counted
+/// (they may all follow from it: an unknown type, an undeclared name).
 class CollectingDiagnosticConsumer : public DiagnosticConsumer {
 public:
   CollectingDiagnosticConsumer(DiagnosticList &Out, std::string WorkingDirectory,
-                               std::string MainFile)
+                               std::string MainFile, bool ToleratesMissingHeaders)
       : Out(Out), WorkingDirectory(std::move(WorkingDirectory)),
-        MainFile(std::move(MainFile)) {}
+        MainFile(std::move(MainFile)), ToleratesMissingHeaders(ToleratesMissingHeaders) {}
+
+  /// Whether a header was missing (and the parse went on without it).
+  bool headersMissing() const { return FirstMissing != NoMissing; }
+
+  void finish() {
+    if (!headersMissing() || !ErrorsAfterMissing)
+      return;
+    Diagnostic &First = Out.items()[FirstMissing];
+    First.Notes.push_back(
+        {First.Position,
+         fmt::format("{} later error{} in this translation unit {} not reported: "
+                     "{} may follow from the missing header",
+                     ErrorsAfterMissing, ErrorsAfterMissing == 1 ? "" : "s",
+                     ErrorsAfterMissing == 1 ? "was" : "were",
+                     ErrorsAfterMissing == 1 ? "it" : "they")});
+  }
 
   void HandleDiagnostic(DiagnosticsEngine::Level Level,
                         const clang::Diagnostic &Info) override {
@@ -211,6 +236,26 @@ public:
     LastKept = Level >= DiagnosticsEngine::Error;
     if (!LastKept)
       return;
+    if (ToleratesMissingHeaders && isFileNotFound(Info.getID())) {
+      if (!headersMissing())
+        FirstMissing = Out.items().size();
+      Diagnostic &D = Out.warning(
+          IncompleteScanCheck, Where,
+          fmt::format("{}: the file that includes it was not fully checked (its "
+                      "tasks' annotations and images were; what needs the header, "
+                      "such as a task signature using its types, was not)",
+                      std::string(Message)));
+      D.Notes.push_back(
+          {Where, "if the build generates this header, this is expected before the "
+                  "build; after it, or with --strict-includes, a missing header is an "
+                  "error"});
+      return;
+    }
+    if (headersMissing()) {
+      ++ErrorsAfterMissing;
+      LastKept = false;
+      return;
+    }
     Diagnostic &D = Out.error("clang-diagnostic-error", Where, std::string(Message));
     // Often a header the build generates (protobuf's .pb.h, a version
     // header) and the build has not run yet: say what to do.
@@ -222,20 +267,25 @@ public:
   }
 
 private:
+  static constexpr size_t NoMissing = ~size_t(0);
   DiagnosticList &Out;
   std::string WorkingDirectory;
   std::string MainFile;
+  bool ToleratesMissingHeaders;
   bool LastKept = false;
+  size_t FirstMissing = NoMissing; ///< Index in Out of the first missing header.
+  unsigned ErrorsAfterMissing = 0;
 };
 
 class ExtractConsumer : public ASTConsumer {
 public:
   ExtractConsumer(const CompilerInstance &CI, const MissRecordingFileSystem &Lookups,
-                  std::string WorkingDirectory, TranslationUnitResult &Result)
+                  std::string WorkingDirectory, TranslationUnitResult &Result,
+                  const CollectingDiagnosticConsumer &Diags)
       : CI(CI), Lookups(Lookups), WorkingDirectory(std::move(WorkingDirectory)),
-        Result(Result) {}
+        Result(Result), Diags(Diags) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
-    extractTasks(Ctx, WorkingDirectory, Result);
+    extractTasks(Ctx, WorkingDirectory, Result, Diags.headersMissing());
     filesOfTranslationUnit(CI, Lookups, Result.Dependencies, Result.AbsentFiles,
                            Result.LookupPaths);
   }
@@ -245,17 +295,20 @@ private:
   const MissRecordingFileSystem &Lookups;
   std::string WorkingDirectory;
   TranslationUnitResult &Result;
+  const CollectingDiagnosticConsumer &Diags;
 };
 
 class ExtractAction : public ASTFrontendAction {
 public:
   ExtractAction(const MissRecordingFileSystem &Lookups, std::string WorkingDirectory,
-                TranslationUnitResult &Result)
-      : Lookups(Lookups), WorkingDirectory(std::move(WorkingDirectory)), Result(Result) {}
+                TranslationUnitResult &Result, const CollectingDiagnosticConsumer &Diags,
+                bool ToleratesMissingHeaders)
+      : Lookups(Lookups), WorkingDirectory(std::move(WorkingDirectory)), Result(Result),
+        Diags(Diags), ToleratesMissingHeaders(ToleratesMissingHeaders) {}
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
-    return std::make_unique<ExtractConsumer>(CI, Lookups, WorkingDirectory, Result);
+    return std::make_unique<ExtractConsumer>(CI, Lookups, WorkingDirectory, Result, Diags);
   }
 
   bool BeginSourceFileAction(CompilerInstance &CI) override {
@@ -264,6 +317,12 @@ public:
     CI.getFrontendOpts().SkipFunctionBodies = true;
     // Errors are reported by task-scan, not as clang's "N errors generated".
     CI.getDiagnosticOpts().ShowCarets = false;
+    // A missing header is fatal to clang (nothing after it is parsed);
+    // tolerated, the parse goes on without it, so what does not need it
+    // (the annotations, which name the images) is still read.
+    if (ToleratesMissingHeaders)
+      CI.getDiagnostics().setSeverity(diag::err_pp_file_not_found, diag::Severity::Error,
+                                      SourceLocation());
     return true;
   }
 
@@ -271,6 +330,8 @@ private:
   const MissRecordingFileSystem &Lookups;
   std::string WorkingDirectory;
   TranslationUnitResult &Result;
+  const CollectingDiagnosticConsumer &Diags;
+  bool ToleratesMissingHeaders;
 };
 
 } // namespace
@@ -322,13 +383,19 @@ TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
   }
   llvm::IntrusiveRefCntPtr<FileManager> Files(
       new FileManager(FileSystemOptions(), FS));
+  CollectingDiagnosticConsumer Diags(Result.Diagnostics, Job.Directory,
+                                     Result.MainFile, Options.ToleratesMissingHeaders);
   tooling::ToolInvocation Invocation(
       scanCommandLine(Job, Options),
-      std::make_unique<ExtractAction>(*FS, Job.Directory, Result), Files.get());
-  CollectingDiagnosticConsumer Diags(Result.Diagnostics, Job.Directory,
-                                     Result.MainFile);
+      std::make_unique<ExtractAction>(*FS, Job.Directory, Result, Diags,
+                                      Options.ToleratesMissingHeaders),
+      Files.get());
   Invocation.setDiagnosticConsumer(&Diags);
-  if (!Invocation.run() && !Result.Diagnostics.hasErrors())
+  bool Ran = Invocation.run();
+  Diags.finish();
+  if (Diags.headersMissing())
+    return Result;
+  if (!Ran && !Result.Diagnostics.hasErrors())
     Result.Diagnostics.error("clang-diagnostic-error", {Result.MainFile, 0, 0},
                              "clang could not parse this file with its compile "
                              "command");

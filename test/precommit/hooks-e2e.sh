@@ -267,6 +267,33 @@ if commit_refused "configuration alone, image removed" "drop spark"; then
 fi
 git reset -q HEAD flyte.yaml && git checkout -q -- flyte.yaml
 
+# 6d. A fresh clone, before any build: a new source includes a header the
+#     build generates (protobuf's point.pb.h). task-scan-check checks what
+#     it can (the annotation and its image), says which file was not fully
+#     checked and why, and lets the commit through; a bad image in that
+#     same file still stops it. (--strict-includes, for CI after a build,
+#     would make the missing header an error.)
+cat > src/geo.cpp <<'CPP'
+#include "point.pb.h"
+#include <flyte/task.hpp>
+FLYTE_TASK(container_image = "{{.image.gpu}}")
+double norm(double x, double y) { return x + y; }
+CPP
+git add src/geo.cpp
+commit_ok "generated header missing" "geo"
+# (pre-commit shows a passing hook's output with --verbose only.)
+pre-commit run task-scan-check --verbose --files src/geo.cpp >"$log" 2>&1
+expect_in_log "generated header missing: warned, not refused" "Passed" \
+  "src/geo.cpp:1:10: warning: 'point.pb.h' file not found: the file that includes it was not fully checked" \
+  "[task-scan-incomplete-check]"
+sed -i 's/{{.image.gpu}}/{{.image.gpux}}/' src/geo.cpp
+git add src/geo.cpp
+if commit_refused "generated header missing, bad image" "geo typo"; then
+  expect_in_log "generated header missing, bad image: reported" \
+    "src/geo.cpp:3:1: error: task 'norm': unknown image 'gpux' in container_image"
+fi
+git reset -q HEAD src/geo.cpp && git checkout -q -- src/geo.cpp
+
 # 7. `pre-commit try-repo` tries the hooks without a config entry (with the
 #    default image from the environment, as flytekit reads it).
 if FLYTE_INTERNAL_IMAGE=ghcr.io/acme/flyte-cpp:1.4.2 \

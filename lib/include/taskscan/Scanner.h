@@ -34,7 +34,18 @@ struct ScanOptions {
   std::string CacheDir;          ///< Empty: no result cache.
   bool Prefilter = true;         ///< Skip TUs that cannot contain a task.
   bool Dependencies = false;     ///< Fill ScanResult::Dependencies (--depfile).
+  /// A header that is not found (one the build generates, before the
+  /// build has run) does not stop the parse: it becomes a warning
+  /// (IncompleteScanCheck) on the #include, the errors that follow it in that
+  /// translation unit are counted, not reported, and a task whose signature
+  /// could not be read is kept for its annotation and image. For --check,
+  /// --list and CMake's configure step; generating code never tolerates it.
+  bool ToleratesMissingHeaders = false;
 };
+
+/// The check name of the warning a missing header gives when
+/// ScanOptions::ToleratesMissingHeaders is set.
+inline constexpr const char *IncompleteScanCheck = "task-scan-incomplete-check";
 
 /// Where each translation unit's answer came from: a parse, the result
 /// cache (a cached result or a cached "no task" verdict), or the prefilter.
@@ -62,9 +73,17 @@ struct ScanResult {
 };
 
 /// The jobs for \p Sources (all files of \p Database when empty), one per
-/// compile command; sources are made absolute against the current directory.
+/// distinct compile command; sources are made absolute against the current
+/// directory (never edited: `lk/../a.cpp` stays what the system opens).
 std::vector<ScanJob> jobsFromDatabase(const clang::tooling::CompilationDatabase &Database,
                                       const std::vector<std::string> &Sources);
+
+/// \p Database with only the commands whose output file (the "output" of a
+/// compile_commands.json entry) lies under \p Directory, e.g. one CMake
+/// target's object directory: its sources as that target compiles them.
+std::unique_ptr<clang::tooling::CompilationDatabase>
+onlyOutputsUnder(std::unique_ptr<clang::tooling::CompilationDatabase> Database,
+                 llvm::StringRef Directory);
 
 /// What each compiler argument is to clang's driver: an option or an
 /// option's value, an input file, or an option it does not know (GCC-only

@@ -1,5 +1,11 @@
 // Broken C++ is reported with clang's message, located, and exit status 1.
-// RUN: not %task-scan --check --image base:1 %s -- -std=c++17 2>&1 | FileCheck %s
+// RUN: not %task-scan --check --strict-includes --image base:1 %s -- -std=c++17 2>&1 | FileCheck %s
+// Without --strict-includes the missing header is a warning, and the error
+// before it is still an error.
+// RUN: not %task-scan --check --image base:1 %s -- -std=c++17 2>&1 | FileCheck %s --check-prefix=TOLERANT
+// TOLERANT: clang-error.cpp:{{[0-9]+}}:13: error: expected ')' [clang-diagnostic-error]
+// TOLERANT: clang-error.cpp:{{[0-9]+}}:10: warning: 'does-not-exist.h' file not found: the file that includes it was not fully checked
+// TOLERANT: 1 error and 2 warnings generated.
 #include <flyte/task.hpp>
 
 FLYTE_TASK()
