@@ -327,6 +327,25 @@ resolveContainerImage(llvm::StringRef Template, const ImageConfig &Config) {
                  std::move(Note));
   }
 
+  // Whatever the template, the result must say which image to pull: an
+  // untagged reference is `:latest` to Kubernetes, whatever that is then.
+  if (!ImageReference::split(Result).hasVersion()) {
+    std::string Message =
+        Result == Template.str()
+            ? fmt::format("container_image '{}' has no tag or digest; Kubernetes would pull "
+                          "whatever ':latest' is then",
+                          printable(Result))
+            : fmt::format("container_image '{}' resolves to '{}', which has no tag or "
+                          "digest; Kubernetes would pull whatever ':latest' is then",
+                          printable(Template), printable(Result));
+    return error("task-scan-image-untagged", std::move(Message),
+                 Result == Template.str()
+                     ? std::string("add a tag or digest, e.g. ':1.0'")
+                     : std::string("add a tag after the placeholder (':<tag>', "
+                                   "':{{.image.NAME.version}}') or use '{{.image.NAME}}', "
+                                   "the configured reference"));
+  }
+
   ResolvedImage Resolved;
   Resolved.Reference = Result;
   if (Default && Default->Reference == Result)

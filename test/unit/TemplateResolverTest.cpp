@@ -134,7 +134,6 @@ TEST(ResolveFlytekitExamplesTest, MatchesFlytekitsOwnTests) {
   for (auto [Template, Expected] :
        std::vector<std::pair<std::string, std::string>>{
            {"", "xyz.com/abc:tag1"},
-           {"abc", "abc"},
            {"{{.image.other.fqn}}:{{.image.other.version}}",
             "xyz.com/other:tag-other"},
            {"{{.image.other.fqn}}:{{.image.default.version}}",
@@ -145,6 +144,11 @@ TEST(ResolveFlytekitExamplesTest, MatchesFlytekitsOwnTests) {
     ASSERT_TRUE(std::holds_alternative<ResolvedImage>(Result)) << Template;
     EXPECT_EQ(std::get<ResolvedImage>(Result).Reference, Expected);
   }
+  // flytekit's tests also resolve "abc" to "abc"; task-scan is stricter
+  // there (an untagged image: see ResolveUntaggedResultTest).
+  auto Untagged = resolveContainerImage("abc", Config);
+  ASSERT_TRUE(std::holds_alternative<ResolveError>(Untagged));
+  EXPECT_EQ(std::get<ResolveError>(Untagged).Check, "task-scan-image-untagged");
 }
 
 TEST(ResolveDigestDefaultTest, FallbackVersionThatIsADigestTurnsColonIntoAt) {
@@ -330,6 +334,28 @@ TEST(ResolveUntaggedDefaultTest, ReportsWhenNoVersionExistsAnywhere) {
   R = resolveContainerImage("{{.image.default.fqn}}:2", Config);
   ASSERT_TRUE(std::holds_alternative<ResolvedImage>(R));
   EXPECT_EQ(std::get<ResolvedImage>(R).Reference, "ghcr.io/base:2");
+}
+
+TEST(ResolveUntaggedResultTest, AResultWithoutTagOrDigestIsAnError) {
+  // The README promises an error for untagged images: also where the
+  // template, not the configuration, leaves the tag out.
+  ImageConfig Config = makeConfig({{"default", "ghcr.io/base:1"}, {"gpu", "ghcr.io/gpu:2"}});
+  auto R = resolveContainerImage("{{.image.gpu.fqn}}", Config);
+  ASSERT_TRUE(std::holds_alternative<ResolveError>(R));
+  EXPECT_EQ(std::get<ResolveError>(R).Check, "task-scan-image-untagged");
+  EXPECT_EQ(std::get<ResolveError>(R).Message,
+            "container_image '{{.image.gpu.fqn}}' resolves to 'ghcr.io/gpu', which has no tag "
+            "or digest; Kubernetes would pull whatever ':latest' is then");
+  R = resolveContainerImage("ghcr.io/acme/literal", Config);
+  ASSERT_TRUE(std::holds_alternative<ResolveError>(R));
+  EXPECT_EQ(std::get<ResolveError>(R).Message,
+            "container_image 'ghcr.io/acme/literal' has no tag or digest; Kubernetes would "
+            "pull whatever ':latest' is then");
+  // A registry port is not a tag.
+  R = resolveContainerImage("localhost:5000/{{.image.gpu.fqn}}", Config);
+  ASSERT_TRUE(std::holds_alternative<ResolveError>(R));
+  R = resolveContainerImage("{{.image.gpu.fqn}}:3", Config);
+  ASSERT_TRUE(std::holds_alternative<ResolvedImage>(R));
 }
 
 TEST(ResolveOriginTest, InvalidConfiguredImageIsTracedToItsOrigin) {
