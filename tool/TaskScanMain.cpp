@@ -37,6 +37,23 @@ namespace cl = llvm::cl;
 
 namespace {
 
+/// The per-user cache every run keeps unless told otherwise, where ccache
+/// and clangd keep theirs: $XDG_CACHE_HOME/task-scan, else
+/// ~/.cache/task-scan; none when neither is known.
+std::string defaultCacheDir() {
+  llvm::SmallString<256> Dir;
+  if (const char *Xdg = std::getenv("XDG_CACHE_HOME"); Xdg && llvm::sys::path::is_absolute(Xdg)) {
+    Dir = Xdg;
+  } else if (const char *Home = std::getenv("HOME"); Home && llvm::sys::path::is_absolute(Home)) {
+    Dir = Home;
+    llvm::sys::path::append(Dir, ".cache");
+  } else {
+    return {};
+  }
+  llvm::sys::path::append(Dir, "task-scan");
+  return std::string(Dir);
+}
+
 enum ExitStatus { ExitClean = 0, ExitProblems = 1, ExitUsage = 2 };
 
 cl::OptionCategory Category("task-scan options");
@@ -66,7 +83,9 @@ cl::opt<Format> DiagFormat("format", cl::desc("Diagnostics format"),
 // Prefix: `-j4` as every compiler and make take it, `-j 4` too.
 cl::opt<unsigned> Jobs("j", cl::desc("Parallel jobs (default: all cores)"), cl::init(0),
                        cl::Prefix, cl::cat(Category));
-cl::opt<std::string> CacheDir("cache-dir", cl::desc("Result cache directory"),
+cl::opt<std::string> CacheDir("cache-dir",
+                              cl::desc("Result cache directory (default: $XDG_CACHE_HOME/task-scan, "
+                                       "else ~/.cache/task-scan)"),
                               cl::value_desc("dir"), cl::cat(Category));
 cl::opt<bool> NoCache("no-cache", cl::desc("Do not read or write the result cache"),
                       cl::cat(Category));
@@ -410,7 +429,7 @@ int run(int Argc, const char **Argv) {
   Options.ToleratesMissingHeaders = (OutputDir.empty() || Check) && !StrictIncludes;
   Options.Dependencies = !DepFile.empty();
   if (!NoCache)
-    Options.CacheDir = CacheDir;
+    Options.CacheDir = CacheDir.empty() ? defaultCacheDir() : std::string(CacheDir);
   ScanResult Scan = scanAll(ScanJobs, Options);
 
   unsigned Incomplete = 0; ///< Units scanned without a missing header.

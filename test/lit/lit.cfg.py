@@ -16,6 +16,8 @@ config.test_exec_root = os.path.join(config.task_scan_obj_root, "test", "lit")
 config.environment["PATH"] = os.pathsep.join(
     [config.task_scan_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
 config.environment.pop("FLYTE_INTERNAL_IMAGE", None)
+# task-scan keeps a per-user cache by default: the tests' own, not the user's.
+config.environment["XDG_CACHE_HOME"] = os.path.join(config.task_scan_obj_root, "test", "lit", "xdg-cache")
 for var in ("HOME", "TMPDIR"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
