@@ -19,6 +19,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
@@ -52,6 +53,30 @@ std::string defaultCacheDir() {
   }
   llvm::sys::path::append(Dir, "task-scan");
   return std::string(Dir);
+}
+
+/// The images whose base no build.base_images entry names and whose
+/// Dockerfile this run writes anew (quoted keys): the fallback base is said
+/// once, when it reaches a Dockerfile, not on every run.
+std::vector<std::string> newDockerfilesOnDefaultBase(const ProjectModel &Model,
+                                                     llvm::StringRef Dir,
+                                                     const std::vector<GeneratedFile> &Files) {
+  std::vector<std::string> Keys;
+  for (const ModelImage &Image : Model.Images) {
+    if (!Image.BaseImageDefaulted)
+      continue;
+    std::string Relative = "images/" + Image.Key + "/Dockerfile";
+    for (const GeneratedFile &F : Files) {
+      if (F.Path != Relative)
+        continue;
+      llvm::SmallString<256> Path(Dir);
+      llvm::sys::path::append(Path, Relative);
+      auto Old = llvm::MemoryBuffer::getFile(Path);
+      if (!Old || (*Old)->getBuffer() != F.Content)
+        Keys.push_back("'" + Image.Key + "'");
+    }
+  }
+  return Keys;
 }
 
 enum ExitStatus { ExitClean = 0, ExitProblems = 1, ExitUsage = 2 };
@@ -467,6 +492,7 @@ int run(int Argc, const char **Argv) {
     DiagnosticList OutputDiags;
     applyImageLock(Model, Dir, OutputDiags); // pushed digests (<name>_push)
     std::vector<GeneratedFile> Files = generateAll(Model, Dir);
+    std::vector<std::string> NewDefaultBases = newDockerfilesOnDefaultBase(Model, Dir, Files);
     if (Check && Incomplete) {
       // What would be generated is not known without the missing headers.
       llvm::WithColor::warning(llvm::errs(), "task-scan")
@@ -482,6 +508,16 @@ int run(int Argc, const char **Argv) {
         Status = ExitProblems;
     } else if (!writeGeneratedFiles(Dir, Files, OutputDiags, Written)) {
       Status = ExitUsage;
+    } else if (!NewDefaultBases.empty()) {
+      llvm::WithColor::note(llvm::errs(), "task-scan")
+          << fmt::format("{} {} {} no build.base_images entry (nor is there one for "
+                         "'default'): {} FROM {}\n",
+                         NewDefaultBases.size() == 1 ? "image" : "images",
+                         fmt::join(NewDefaultBases, ", "),
+                         NewDefaultBases.size() == 1 ? "has" : "have",
+                         NewDefaultBases.size() == 1 ? "its Dockerfile starts"
+                                                     : "their Dockerfiles start",
+                         ImageConfig().baseImageFor("default"));
     }
     showPathsRelativeTo(OutputDiags, Cwd);
     printDiagnostics(OutputDiags);

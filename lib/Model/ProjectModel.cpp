@@ -189,6 +189,8 @@ ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
                                     ? llvm::StringRef(ConfiguredIt->second)
                                     : llvm::StringRef(Key);
     Image.BaseImage = Config.baseImageFor(ConfigKey);
+    Image.BaseImageDefaulted =
+        !Config.BaseImages.count(ConfigKey.str()) && !Config.BaseImages.count("default");
     Image.Link = Config.linkFor(ConfigKey);
     Image.BuildTag = buildTagFor(Image.Reference);
     Image.Executable = Model.ProjectName + "_" + Key;

@@ -33,6 +33,8 @@ struct ModelImage {
   /// when unpushed or changed since.
   std::string Pinned;
   std::string BaseImage;  ///< FROM of its Dockerfile.
+  /// No build.base_images entry (nor a 'default' one) chose BaseImage.
+  bool BaseImageDefaulted = false;
   std::string Link;       ///< build.link: dynamic, static-runtime or static.
   std::string Executable; ///< `<project>_<key>`.
   std::vector<std::string> TaskNames; ///< Sorted.
