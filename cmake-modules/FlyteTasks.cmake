@@ -82,6 +82,10 @@ Use it through the package, or with this repository added to the build::
     used for the scan too. A library whose own sources or headers use
     ``FLYTE_TASK`` links ``flyte::runtime``, the target that provides
     ``<flyte/task.hpp>`` (``add_flyte_tasks`` links it to ``SOURCES``).
+    The ``SHARED`` libraries of the project in their link closure go into
+    every image beside the executable, which finds them through its RUNPATH
+    (``FlyteTasksSharedLibraries.cmake``); an image linked ``static`` cannot
+    load them, and is then an error naming them.
   ``INCLUDE_DIRECTORIES``, ``COMPILE_DEFINITIONS``
     Used to compile and to scan the sources.
   ``OUTPUT_DIR``
