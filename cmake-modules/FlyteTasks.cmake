@@ -23,7 +23,8 @@ Use it through the package, or with this repository added to the build::
                     [COMPILE_DEFINITIONS <definition>...]
                     [OUTPUT_DIR <dir>]
                     [STATIC]
-                    [LINK_MODES <key>=<mode>...])
+                    [LINK_MODES <key>=<mode>...]
+                    [IMAGE_LIBRARIES <imported target>...])
 
   Scans ``SOURCES`` with ``task-scan`` and creates:
 
@@ -102,6 +103,11 @@ Use it through the package, or with this repository added to the build::
     -static-libgcc``: the base's C library must be at least the build
     machine's, an older C++ runtime is fine) or ``<key>=static`` (``-static``:
     any base of the same architecture).
+  ``IMAGE_LIBRARIES``
+    Imported shared library targets (from ``find_package``) that the tasks
+    link and the base images lack: copied into every image with the
+    project's own shared libraries, under their soname. When an image's
+    self-check finds one missing, ``<name>_images`` names this keyword.
 
   The image keys are learned when CMake configures (``task-scan
   --list-images``), from the flags known before generation (each source's
@@ -498,7 +504,8 @@ endfunction()
 function(add_flyte_tasks name)
   set(options STATIC)
   set(one_value CONFIG OUTPUT_DIR)
-  set(multi_value SOURCES IMAGES LINK_LIBRARIES INCLUDE_DIRECTORIES COMPILE_DEFINITIONS LINK_MODES)
+  set(multi_value SOURCES IMAGES LINK_LIBRARIES INCLUDE_DIRECTORIES COMPILE_DEFINITIONS LINK_MODES
+                  IMAGE_LIBRARIES)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
 
   set(fn "add_flyte_tasks(${name})")
@@ -826,6 +833,7 @@ function(add_flyte_tasks name)
     DEPENDS ${sources} "${config}" "${arguments_file}" "${task_scan}"
             "${module_dir}/FlyteTasksCodegen.cmake" ${database}
             "${state_dir}/shared-libraries-$<CONFIG>.cmake"
+            "${module_dir}/FlyteTasksSharedLibraries.cmake"
     DEPFILE "${state_dir}/codegen.d"
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     COMMENT "Scanning the tasks of ${name} (task-scan)"
@@ -857,7 +865,7 @@ function(add_flyte_tasks name)
   # The project's shared libraries the executables link: checked against
   # the link modes, staged into the images (FlyteTasksSharedLibraries.cmake).
   _flyte_tasks_shared_libraries("${fn}" "${name}" "${objects}" "${state_dir}" "${keys}"
-                                "${arg_STATIC}" "${arg_LINK_MODES}")
+                                "${arg_STATIC}" "${arg_LINK_MODES}" "${arg_IMAGE_LIBRARIES}")
   set(executables "")
   foreach(key IN LISTS keys)
     string(APPEND executables "${key}=$<TARGET_FILE:${name}_${key}>\n")
@@ -922,6 +930,7 @@ function(add_flyte_tasks name)
             -P "${module_dir}/FlyteTasksCodegen.cmake"
     DEPENDS ${image_targets} "${stamp}" "${push_stamp}" "${module_dir}/FlyteTasksCodegen.cmake"
             "${state_dir}/shared-libraries-$<CONFIG>.cmake"
+            "${module_dir}/FlyteTasksSharedLibraries.cmake"
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     COMMENT "Staging the executables of ${name} and pinning pushed images"
     VERBATIM)

@@ -147,10 +147,10 @@ if(count GREATER 0)
     endforeach()
     # STATIC and LINK_MODES were checked when CMake ran: what is left is
     # the configuration's build.link.
-    if(mode STREQUAL "static" AND FLYTE_SHARED_LIBRARY_TARGETS)
+    if(mode STREQUAL "static" AND FLYTE_PROJECT_LIBRARY_TARGETS)
       _flyte_tasks_static_with_shared_message(text "add_flyte_tasks(${FLYTE_NAME})" "${key}"
-        "build: link: {${key}: static} in the image configuration" "${FLYTE_SHARED_LIBRARY_TARGETS}")
-      message(FATAL_ERROR ${text})
+        "build: link: {${key}: static} in the image configuration" "${FLYTE_PROJECT_LIBRARY_TARGETS}")
+      message(FATAL_ERROR "${text}")
     endif()
     if(mode STREQUAL "static")
       set(options "-static\n")
@@ -173,7 +173,7 @@ endif()
 # The project's shared libraries: the C++ runtime inside each when an image
 # is static-runtime (FlyteTasksSharedLibraries.cmake).
 set(options "")
-if(runtime_inside_libraries AND FLYTE_SHARED_LIBRARY_TARGETS)
+if(runtime_inside_libraries AND FLYTE_PROJECT_LIBRARY_TARGETS)
   set(options "-static-libstdc++\n-static-libgcc\n")
 endif()
 set(link_file "${FLYTE_STATE_DIR}/link-shared-libraries.rsp")

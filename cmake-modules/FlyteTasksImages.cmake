@@ -43,7 +43,7 @@ endif()
 # Why an executable did not start in its base, from the build's output, and
 # what fixes it. Only remedies that apply are offered: never `static` when
 # the executable links shared libraries of the project
-# (FLYTE_SHARED_LIBRARY_TARGETS), which a static executable cannot load.
+# (FLYTE_PROJECT_LIBRARY_TARGETS), which a static executable cannot load.
 function(_flyte_tasks_explain out_var log key executable)
   set(needs "")
   find_program(objdump NAMES objdump llvm-objdump NO_CACHE)
@@ -64,7 +64,7 @@ function(_flyte_tasks_explain out_var log key executable)
     endforeach()
   endif()
   string(REPLACE ";" ", " needs "${needs}")
-  set(shared "${FLYTE_SHARED_LIBRARY_TARGETS}")
+  set(shared "${FLYTE_PROJECT_LIBRARY_TARGETS}")
   string(REPLACE ";" ", " shared_text "${shared}")
   set(modes "")
   if(log MATCHES "version .GLIBC_[0-9.]+' not found")
@@ -83,11 +83,22 @@ function(_flyte_tasks_explain out_var log key executable)
       # The C++ runtime: static-runtime links it into the executable (and
       # into the project's shared libraries).
       set(modes static-runtime static)
+    elseif(library IN_LIST FLYTE_IMPORTED_LIBRARY_NAMES)
+      # An imported target of the tasks' link closure names it: it can go in.
+      list(FIND FLYTE_IMPORTED_LIBRARY_NAMES "${library}" at)
+      list(GET FLYTE_IMPORTED_LIBRARY_TARGETS ${at} target)
+      string(CONCAT text "${why}, the library of ${target}, which the tasks link. Copy it into the "
+                         "image with add_flyte_tasks(${FLYTE_NAME} ... IMAGE_LIBRARIES ${target}), or "
+                         "use a base image that has it (build: base_images: {${key}: <image>} in the "
+                         "image configuration)")
+      set(${out_var} "${text}" PARENT_SCOPE)
+      return()
     elseif(library IN_LIST FLYTE_SHARED_LIBRARY_NAMES)
       # Staged with the executable: it should have been found.
-      set(${out_var} "${why}, a library of this project staged in lib/ of the build context "
-                     "and copied by the Dockerfile; the staged executable's RUNPATH does not "
-                     "find it there (see the build's output above)" PARENT_SCOPE)
+      string(CONCAT text "${why}, a library of this project staged in lib/ of the build context "
+                         "and copied by the Dockerfile; the staged executable's RUNPATH does not "
+                         "find it there (see the build's output above)")
+      set(${out_var} "${text}" PARENT_SCOPE)
       return()
     else()
       # Static linking applies only where the library comes as an archive.
@@ -97,9 +108,10 @@ function(_flyte_tasks_explain out_var log key executable)
       if(archives)
         set(modes static)
       else()
-        set(${out_var} "${why}, which is not a library of this project and has no static archive "
-                       "(${archive}) on this machine: use a base image that has it (build: base_images: "
-                       "{${key}: <image>} in the image configuration)" PARENT_SCOPE)
+        string(CONCAT text "${why}, which is not a library of this project and has no static archive "
+                           "(${archive}) on this machine: use a base image that has it (build: base_images: "
+                           "{${key}: <image>} in the image configuration)")
+        set(${out_var} "${text}" PARENT_SCOPE)
         return()
       endif()
     endif()

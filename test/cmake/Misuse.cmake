@@ -56,12 +56,13 @@ expect_error(scan-error
   "add_flyte_tasks(demo SOURCES bad.cpp CONFIG flyte.yaml)"
   "task-scan found problems.*bad\\.cpp:3:[0-9]+: error: [^\n]*retrys[^\n]*did you mean 'retries'")
 
-# An image linked static while the tasks link a SHARED library of the
-# project (issue 28): one sentence naming the library and what to do
-# instead, at configure time, in the caller's add_flyte_tasks or (for a
-# link added after it) when CMake has read every directory. <text> is the
-# exact message.
-function(expect_static_with_shared case calls text)
+# The project's shared libraries (issue 28), FlyteTasksSharedLibraries.cmake:
+# an image linked static while the tasks link a SHARED library of the
+# project is one sentence naming the library and what to do instead, at
+# configure time, in the caller's add_flyte_tasks or (for a link added after
+# it) when CMake has read every directory; so is IMAGE_LIBRARIES naming what
+# is not an imported shared library. <text> is the exact message.
+function(expect_shared_libraries_error case calls text)
   set(dir "${WORK_DIR}/${case}")
   file(WRITE "${dir}/CMakeLists.txt"
     "cmake_minimum_required(VERSION 3.20)\nproject(misuse NONE)\n"
@@ -83,13 +84,16 @@ function(expect_static_with_shared case calls text)
   flyte_test_expect("${case}" "${log}" NOT_MATCHES "attempted static link|-- Generating done")
 endfunction()
 
-expect_static_with_shared(static-link-mode-with-shared-library
+expect_shared_libraries_error(static-link-mode-with-shared-library
   "add_library(tp_math SHARED math.cpp)\nadd_flyte_tasks(tp SOURCES tasks.cpp CONFIG flyte.yaml LINK_LIBRARIES tp_math LINK_MODES gpu=static)"
   "add_flyte_tasks(tp): image 'gpu' is linked static (LINK_MODES gpu=static), but its tasks link the shared library tp_math of this project, which a static executable cannot load. Link image 'gpu' static-runtime or dynamic (the image then carries the project's shared libraries), or build tp_math as a STATIC library.")
 # STATIC, with a shared library reached through a static one and linked
 # after add_flyte_tasks: found when CMake is done reading.
-expect_static_with_shared(static-keyword-with-later-shared-library
+expect_shared_libraries_error(static-keyword-with-later-shared-library
   "add_library(tp_util STATIC math.cpp)\nadd_flyte_tasks(tp SOURCES tasks.cpp CONFIG flyte.yaml LINK_LIBRARIES tp_util STATIC LINK_MODES gpu=dynamic)\nset(BUILD_SHARED_LIBS ON)\nadd_library(tp_core math.cpp)\ntarget_link_libraries(tp_util PRIVATE tp_core)"
   "add_flyte_tasks(tp): image 'default' is linked static (STATIC), but its tasks link the shared library tp_core of this project, which a static executable cannot load. Link image 'default' static-runtime or dynamic (the image then carries the project's shared libraries), or build tp_core as a STATIC library.")
+expect_shared_libraries_error(image-libraries-not-imported
+  "add_library(tp_math SHARED math.cpp)\nadd_flyte_tasks(tp SOURCES tasks.cpp CONFIG flyte.yaml LINK_LIBRARIES tp_math IMAGE_LIBRARIES tp_math)"
+  "add_flyte_tasks(tp): IMAGE_LIBRARIES takes imported shared library targets (from find_package), not 'tp_math'; the project's own SHARED libraries go into the images by themselves.")
 
 flyte_test_end()

@@ -5,7 +5,8 @@
 # library, so that only the project's libraries can be missing; and a
 # "lean" copy of it without the C++ runtime (libstdc++.so.6). The project
 # (shared-libs/) is BUILD_SHARED_LIBS=ON: its task links libtp_math.so.1,
-# which links libtp_core.so.
+# which links libtp_core.so, which links libtpext.so.1, a C library from
+# outside the project (built here, imported as tp_ext, IMAGE_LIBRARIES).
 #
 #  1. default link: the host executables run from the build tree; each
 #     build context holds the executable (RUNPATH $ORIGIN/../lib/tp) and
@@ -19,7 +20,9 @@
 #     error (_ERROR);
 #  3. build.link default: static: the build stops before linking, naming
 #     the shared libraries and what to do instead (exact text);
-#  4. a rebuilt library reaches the build context (a new image content).
+#  4. a rebuilt library reaches the build context (a new image content);
+#  5. without IMAGE_LIBRARIES tp_ext, the image misses libtpext.so.1 and the
+#     message names the keyword that puts it in (exact text).
 #
 # Exit status 77 (SKIP) when podman is missing or the bookworm base cannot be
 # made (no debootstrap, no mirror); any other failure is a failure.
@@ -68,6 +71,11 @@ fi
 
 SRC="$WORK/src" BIN="$WORK/build"
 cp -r "$PROJECT" "$SRC"
+EXT="$WORK/ext"
+mkdir -p "$EXT"
+printf 'long tp_ext_offset(void) { return 0; }\n' > "$EXT/ext.c"
+cc -shared -fPIC -Wl,-soname,libtpext.so.1 -o "$EXT/libtpext.so.1" "$EXT/ext.c"
+ln -s libtpext.so.1 "$EXT/libtpext.so"
 write_config() { # LINK-SECTION
   cat > "$SRC/flyte.yaml" <<YAML
 images:
@@ -100,21 +108,21 @@ unwrapped() { tr '\n' ' ' < "$1" | sed 's/  */ /g'; }
 
 step "1. default link: local runs, staged libraries, the bookworm image runs its task"
 write_config ""
-configure_project "$SRC" "$BIN"
+configure_project "$SRC" "$BIN" "-DFLYTE_TEST_EXT_DIR=$EXT" -DFLYTE_TEST_IMAGE_LIBRARIES=ON
 cmake --build "$BIN" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "build failed"; }
 [ "$("$BIN/tp_default" run combine --arg a=5 --arg b=2)" = "o0=17" ] || fail "the host executable tp_default does not run combine"
 [ "$("$BIN/tp_lean" run label --arg a=4)" = "o0=value 4" ] || fail "the host executable tp_lean does not run label"
 for file in default/tp_default default/lib/libtp_math.so.1 default/lib/libtp_core.so \
-            lean/tp_lean lean/lib/libtp_math.so.1 lean/lib/libtp_core.so; do
+            default/lib/libtpext.so.1 lean/tp_lean lean/lib/libtp_math.so.1 lean/lib/libtp_core.so; do
   [ -f "$CONTEXT/$file" ] || fail "$file is not staged in the build context"
 done
 readelf -d "$CONTEXT/default/tp_default" | grep -qF 'runpath: [$ORIGIN/../lib/tp]' ||
   { readelf -d "$CONTEXT/default/tp_default" >&2; fail "the staged executable's RUNPATH is not \$ORIGIN/../lib/tp"; }
 readelf -d "$CONTEXT/default/lib/libtp_math.so.1" | grep -qF 'runpath: [$ORIGIN]' ||
   fail "the staged libtp_math.so.1 does not find libtp_core.so beside itself"
-grep -qxF 'COPY ["lib/libtp_core.so", "lib/libtp_math.so.1", "/usr/local/lib/tp/"]' "$CONTEXT/default/Dockerfile" ||
-  fail "the Dockerfile does not copy the libraries"
-grep -qxF 'COPY ["lib/libtp_core.so", "lib/libtp_math.so.1", "/usr/local/lib/tp/"]' "$CONTEXT/default/Dockerfile.fragment" ||
+COPY='COPY ["lib/libtp_core.so", "lib/libtp_math.so.1", "lib/libtpext.so.1", "/usr/local/lib/tp/"]'
+grep -qxF "$COPY" "$CONTEXT/default/Dockerfile" || fail "the Dockerfile does not copy the libraries"
+grep -qxF "$COPY" "$CONTEXT/default/Dockerfile.fragment" ||
   fail "Dockerfile.fragment does not copy the libraries"
 
 if cmake --build "$BIN" --target tp_images >"$WORK/images.log" 2>&1; then
@@ -133,7 +141,7 @@ if grep -qE "lean: static[^-]|lean=static[^-]|Link it static[^-]|LINK_static" "$
 fi
 podman run --rm --pull=never --network=none "localhost/shared-libs/default:$RUN_ID" \
   /bin/ls /usr/local/lib/tp > "$WORK/ls.txt"
-[ "$(tr '\n' ' ' < "$WORK/ls.txt")" = "libtp_core.so libtp_math.so.1 " ] ||
+[ "$(tr '\n' ' ' < "$WORK/ls.txt")" = "libtp_core.so libtp_math.so.1 libtpext.so.1 " ] ||
   fail "the image's /usr/local/lib/tp holds: $(cat "$WORK/ls.txt")"
 run_in_image "$GEN" combine a=5 b=2 || fail "combine failed in its image"
 [ "$(cat "$WORK/run/outputs/o0")" = 17 ] || fail "combine wrote '$(cat "$WORK/run/outputs/o0")', expected 17"
@@ -178,5 +186,18 @@ cmake --build "$BIN" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fai
   fail "the rebuilt libtp_core.so did not reach the build context"
 echo "executable staged: $([ "$(sha256sum < "$CONTEXT/default/tp_default")" = "$exe_before" ] && echo unchanged || echo changed)"
 [ "$("$BIN/tp_default" run combine --arg a=5 --arg b=2)" = "o0=17" ] || fail "tp_default no longer runs on the host"
+
+step "5. without IMAGE_LIBRARIES tp_ext: the message names it"
+configure_project "$SRC" "$BIN" -DFLYTE_TEST_IMAGE_LIBRARIES=OFF
+cmake --build "$BIN" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "build failed"; }
+[ -e "$CONTEXT/default/lib/libtpext.so.1" ] && fail "libtpext.so.1 is still staged"
+grep -qxF 'COPY ["lib/libtp_core.so", "lib/libtp_math.so.1", "/usr/local/lib/tp/"]' "$CONTEXT/default/Dockerfile" ||
+  fail "the Dockerfile still copies libtpext.so.1"
+if cmake --build "$BIN" --target tp_images >"$WORK/images.log" 2>&1; then
+  fail "tp_images built an image without libtpext.so.1"
+fi
+unwrapped "$WORK/images.log" > "$WORK/images.line"
+expected="image 'default' does not build: its executable tp_default does not start in the base image (the Dockerfile's self-check failed): the base image lacks the shared library libtpext.so.1, the library of tp_ext, which the tasks link. Copy it into the image with add_flyte_tasks(tp ... IMAGE_LIBRARIES tp_ext), or use a base image that has it (build: base_images: {default: <image>} in the image configuration)"
+grep -qF -- "$expected" "$WORK/images.line" || { cat "$WORK/images.log" >&2; fail "tp_images does not say: $expected"; }
 
 echo "PASS: images of a project with shared libraries"
