@@ -62,7 +62,7 @@ expect_error(scan-error
 # configure time, in the caller's add_flyte_tasks or (for a link added after
 # it) when CMake has read every directory; so is IMAGE_LIBRARIES naming what
 # is not an imported shared library. <text> is the exact message.
-function(expect_shared_libraries_error case calls text)
+function(expect_shared_libraries_error case calls text where)
   set(dir "${WORK_DIR}/${case}")
   file(WRITE "${dir}/CMakeLists.txt"
     "cmake_minimum_required(VERSION 3.20)\nproject(misuse NONE)\n"
@@ -80,20 +80,25 @@ function(expect_shared_libraries_error case calls text)
     message(FATAL_ERROR "${case}: expected the message\n  ${text}\ngot:\n${log}")
   endif()
   flyte_test_expect("${case}" "${log}" MATCHES "CMake Error at [^\n]*FlyteTasksSharedLibraries.cmake:[0-9]+ \\(message\\)")
+  flyte_test_expect("${case}" "${log}" MATCHES "Call Stack \\(most recent call first\\):.*${where}")
   # Never the link error it prevents.
   flyte_test_expect("${case}" "${log}" NOT_MATCHES "attempted static link|-- Generating done")
 endfunction()
 
 expect_shared_libraries_error(static-link-mode-with-shared-library
   "add_library(tp_math SHARED math.cpp)\nadd_flyte_tasks(tp SOURCES tasks.cpp CONFIG flyte.yaml LINK_LIBRARIES tp_math LINK_MODES gpu=static)"
-  "add_flyte_tasks(tp): image 'gpu' is linked static (LINK_MODES gpu=static), but its tasks link the shared library tp_math of this project, which a static executable cannot load. Link image 'gpu' static-runtime or dynamic (the image then carries the project's shared libraries), or build tp_math as a STATIC library.")
-# STATIC, with a shared library reached through a static one and linked
-# after add_flyte_tasks: found when CMake is done reading.
+  "add_flyte_tasks(tp): image 'gpu' is linked static (LINK_MODES gpu=static), but its tasks link the shared library tp_math of this project, which a static executable cannot load. Link image 'gpu' static-runtime or dynamic (the image then carries the project's shared libraries), or build tp_math as a STATIC library."
+  "CMakeLists.txt:5 \\(add_flyte_tasks\\)")
+# STATIC, with a shared library reached through a static library and an
+# interface library ($<BUILD_INTERFACE:...>, as installable projects write
+# it), linked after add_flyte_tasks: found when CMake is done reading.
 expect_shared_libraries_error(static-keyword-with-later-shared-library
-  "add_library(tp_util STATIC math.cpp)\nadd_flyte_tasks(tp SOURCES tasks.cpp CONFIG flyte.yaml LINK_LIBRARIES tp_util STATIC LINK_MODES gpu=dynamic)\nset(BUILD_SHARED_LIBS ON)\nadd_library(tp_core math.cpp)\ntarget_link_libraries(tp_util PRIVATE tp_core)"
-  "add_flyte_tasks(tp): image 'default' is linked static (STATIC), but its tasks link the shared library tp_core of this project, which a static executable cannot load. Link image 'default' static-runtime or dynamic (the image then carries the project's shared libraries), or build tp_core as a STATIC library.")
+  "add_library(tp_util STATIC math.cpp)\nadd_flyte_tasks(tp SOURCES tasks.cpp CONFIG flyte.yaml LINK_LIBRARIES tp_util STATIC LINK_MODES gpu=dynamic)\nset(BUILD_SHARED_LIBS ON)\nadd_library(tp_core math.cpp)\nadd_library(tp_iface INTERFACE)\ntarget_link_libraries(tp_iface INTERFACE $<BUILD_INTERFACE:tp_core>)\ntarget_link_libraries(tp_util PRIVATE tp_iface)"
+  "add_flyte_tasks(tp): image 'default' is linked static (STATIC), but its tasks link the shared library tp_core of this project, which a static executable cannot load. Link image 'default' static-runtime or dynamic (the image then carries the project's shared libraries), or build tp_core as a STATIC library."
+  "CMakeLists.txt:DEFERRED")
 expect_shared_libraries_error(image-libraries-not-imported
   "add_library(tp_math SHARED math.cpp)\nadd_flyte_tasks(tp SOURCES tasks.cpp CONFIG flyte.yaml LINK_LIBRARIES tp_math IMAGE_LIBRARIES tp_math)"
-  "add_flyte_tasks(tp): IMAGE_LIBRARIES takes imported shared library targets (from find_package), not 'tp_math'; the project's own SHARED libraries go into the images by themselves.")
+  "add_flyte_tasks(tp): IMAGE_LIBRARIES takes imported shared library targets (from find_package), not 'tp_math'; the project's own SHARED libraries go into the images by themselves."
+  "CMakeLists.txt:DEFERRED")
 
 flyte_test_end()
