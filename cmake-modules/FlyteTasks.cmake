@@ -491,6 +491,8 @@ function(_flyte_tasks_remove_stale_executables state_dir output_dir name keys)
           file(REMOVE "${file}")
         endif()
       endforeach()
+      # And the project's shared libraries staged beside it.
+      file(REMOVE_RECURSE "${context}/lib")
       file(GLOB left "${context}/*")
       if(IS_DIRECTORY "${context}" AND NOT left)
         file(REMOVE_RECURSE "${context}")

@@ -22,7 +22,8 @@
 #     the shared libraries and what to do instead (exact text);
 #  4. a rebuilt library reaches the build context (a new image content);
 #  5. without IMAGE_LIBRARIES tp_ext, the image misses libtpext.so.1 and the
-#     message names the keyword that puts it in (exact text).
+#     message names the keyword that puts it in (exact text);
+#  6. an edit that leaves 'lean' without tasks removes its build context.
 #
 # Exit status 77 (SKIP) when podman is missing or the bookworm base cannot be
 # made (no debootstrap, no mirror); any other failure is a failure.
@@ -199,5 +200,10 @@ fi
 unwrapped "$WORK/images.log" > "$WORK/images.line"
 expected="image 'default' does not build: its executable tp_default does not start in the base image (the Dockerfile's self-check failed): the base image lacks the shared library libtpext.so.1, the library of tp_ext, which the tasks link. Copy it into the image with add_flyte_tasks(tp ... IMAGE_LIBRARIES tp_ext), or use a base image that has it (build: base_images: {default: <image>} in the image configuration)"
 grep -qF -- "$expected" "$WORK/images.line" || { cat "$WORK/images.log" >&2; fail "tp_images does not say: $expected"; }
+
+step "6. an image gone: its build context goes, staged libraries and all"
+sed -i 's/FLYTE_TASK(container_image = "{{.image.lean}}")/FLYTE_TASK()/' "$SRC/src/tasks.cpp"
+cmake --build "$BIN" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "build failed"; }
+[ ! -e "$CONTEXT/lean" ] || fail "the build context of the gone image 'lean' is still there: $(ls -R "$CONTEXT/lean")"
 
 echo "PASS: images of a project with shared libraries"
