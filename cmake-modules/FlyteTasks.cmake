@@ -821,7 +821,7 @@ function(add_flyte_tasks name)
     endif()
     list(APPEND link_files "${link_file}")
   endforeach()
-  set(byproducts "${manifest}" ${entrypoints} ${link_files} "${state_dir}/link-shared-libraries.rsp")
+  set(byproducts "${manifest}" ${entrypoints} ${link_files})
   if(CMAKE_GENERATOR MATCHES "Ninja")
     # build.ninja depends on the key file; as the output of this step, Ninja
     # brings it up to date (scanning again) before it loads the build graph.
@@ -867,7 +867,8 @@ function(add_flyte_tasks name)
   # The project's shared libraries the executables link: checked against
   # the link modes, staged into the images (FlyteTasksSharedLibraries.cmake).
   _flyte_tasks_shared_libraries("${fn}" "${name}" "${objects}" "${state_dir}" "${keys}"
-                                "${arg_STATIC}" "${arg_LINK_MODES}" "${arg_IMAGE_LIBRARIES}")
+                                "${arg_STATIC}" "${arg_LINK_MODES}" "${arg_IMAGE_LIBRARIES}"
+                                "${config}")
   set(executables "")
   foreach(key IN LISTS keys)
     string(APPEND executables "${key}=$<TARGET_FILE:${name}_${key}>\n")

@@ -30,10 +30,13 @@
 #    each is linked with $ORIGIN/../lib/<name> as its last RUNPATH entry, so
 #    the staged copy's RUNPATH always has room for it (CMake edits it in
 #    place);
-#  - when an image is linked static-runtime, the libraries get the C++
-#    runtime linked into each too (-static-libstdc++ -static-libgcc, from
-#    <state dir>/link-shared-libraries.rsp, which the codegen step writes):
-#    the image then needs the base's C library only.
+#  - when an image may be linked static-runtime, the libraries get the C++
+#    runtime linked into each too (-static-libstdc++ -static-libgcc): the
+#    image then needs the base's C library only. Decided when CMake runs
+#    (the libraries link before the codegen step, which waits for the
+#    sources to compile): LINK_MODES names static-runtime, or the image
+#    configuration does (its text: a key of build.link), which CMake then
+#    watches.
 #
 # Used by FlyteTasks.cmake at configure time and, for the staging helpers,
 # by the cmake -P scripts of the build (FlyteTasksCodegen, FlyteTasksImages).
@@ -182,10 +185,7 @@ endfunction()
 # Called by add_flyte_tasks once the image executables exist: checks the
 # link modes against the closure known now, and at the end of the top
 # directory (when every target and link is known) finishes the job.
-function(_flyte_tasks_shared_libraries fn name objects state_dir keys static link_modes asked)
-  if(NOT EXISTS "${state_dir}/link-shared-libraries.rsp")
-    file(WRITE "${state_dir}/link-shared-libraries.rsp" "")
-  endif()
+function(_flyte_tasks_shared_libraries fn name objects state_dir keys static link_modes asked config)
   get_target_property(links ${objects} LINK_LIBRARIES)
   _flyte_tasks_shared_library_closure(shared imported ${links})
   _flyte_tasks_check_static_modes("${fn}" "${keys}" "${static}" "${link_modes}" "${shared}")
@@ -195,7 +195,7 @@ function(_flyte_tasks_shared_libraries fn name objects state_dir keys static lin
   # A deferred call reads its arguments when it runs: pass the values now.
   set(arguments "")
   foreach(value IN ITEMS "${fn}" "${name}" "${objects}" "${state_dir}" "${keys}" "${static}"
-                         "${link_modes}" "${asked}")
+                         "${link_modes}" "${asked}" "${config}")
     set(equals "=")
     while(value MATCHES "]${equals}]")
       string(APPEND equals "=")
@@ -206,7 +206,8 @@ function(_flyte_tasks_shared_libraries fn name objects state_dir keys static lin
     "cmake_language(DEFER DIRECTORY [[${CMAKE_SOURCE_DIR}]] CALL _flyte_tasks_shared_libraries_at_end${arguments})")
 endfunction()
 
-function(_flyte_tasks_shared_libraries_at_end fn name objects state_dir keys static link_modes asked)
+function(_flyte_tasks_shared_libraries_at_end fn name objects state_dir keys static link_modes asked
+                                              config)
   string(REPLACE "," ";" keys "${keys}")
   string(REPLACE "," ";" link_modes "${link_modes}")
   string(REPLACE "," ";" asked "${asked}")
@@ -302,14 +303,15 @@ function(_flyte_tasks_shared_libraries_at_end fn name objects state_dir keys sta
     set_property(TARGET ${name}_${key} APPEND PROPERTY BUILD_RPATH "${rpath}")
   endforeach()
   # An image linked static-runtime must not need the base's C++ runtime:
-  # neither may its libraries. The codegen step writes their link options
-  # (the C++ runtime linked into each when an image is static-runtime).
-  set(options "${state_dir}/link-shared-libraries.rsp")
-  foreach(library IN LISTS shared)
-    set_property(TARGET ${library} APPEND PROPERTY LINK_OPTIONS "@${options}")
-    set_property(TARGET ${library} APPEND PROPERTY LINK_DEPENDS "${options}")
-    add_dependencies(${library} ${name}_codegen)
-  endforeach()
+  # neither may its libraries. They link before the codegen step knows the
+  # modes exactly, so any mention of static-runtime decides.
+  file(READ "${config}" config_text)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${config}")
+  if(link_modes MATCHES "=static-runtime" OR config_text MATCHES "static-runtime")
+    foreach(library IN LISTS shared)
+      set_property(TARGET ${library} APPEND PROPERTY LINK_OPTIONS -static-libstdc++ -static-libgcc)
+    endforeach()
+  endif()
 endfunction()
 
 # --- In the build's cmake -P steps --------------------------------------------
