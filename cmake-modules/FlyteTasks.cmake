@@ -23,7 +23,8 @@ Use it through the package, or with this repository added to the build::
                     [COMPILE_DEFINITIONS <definition>...]
                     [OUTPUT_DIR <dir>]
                     [STATIC]
-                    [LINK_MODES <key>=<mode>...])
+                    [LINK_MODES <key>=<mode>...]
+                    [IMAGE_LIBRARIES <imported target>...])
 
   Scans ``SOURCES`` with ``task-scan`` and creates:
 
@@ -82,6 +83,10 @@ Use it through the package, or with this repository added to the build::
     used for the scan too. A library whose own sources or headers use
     ``FLYTE_TASK`` links ``flyte::runtime``, the target that provides
     ``<flyte/task.hpp>`` (``add_flyte_tasks`` links it to ``SOURCES``).
+    The ``SHARED`` libraries of the project in their link closure go into
+    every image beside the executable, which finds them through its RUNPATH
+    (``FlyteTasksSharedLibraries.cmake``); an image linked ``static`` cannot
+    load them, and is then an error naming them.
   ``INCLUDE_DIRECTORIES``, ``COMPILE_DEFINITIONS``
     Used to compile and to scan the sources.
   ``OUTPUT_DIR``
@@ -98,6 +103,11 @@ Use it through the package, or with this repository added to the build::
     -static-libgcc``: the base's C library must be at least the build
     machine's, an older C++ runtime is fine) or ``<key>=static`` (``-static``:
     any base of the same architecture).
+  ``IMAGE_LIBRARIES``
+    Imported shared library targets (from ``find_package``) that the tasks
+    link and the base images lack: copied into every image with the
+    project's own shared libraries, under their soname. When an image's
+    self-check finds one missing, ``<name>_images`` names this keyword.
 
   The image keys are learned when CMake configures (``task-scan
   --list-images``), from the flags known before generation (each source's
@@ -171,6 +181,7 @@ cmake_policy(VERSION 3.20...3.31)
 # scope, while add_flyte_tasks() runs in the caller's.
 set_property(GLOBAL PROPERTY FLYTE_TASKS_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksKeys.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksSharedLibraries.cmake")
 
 set(FLYTE_CONTAINER_TOOL "" CACHE STRING
     "Container tool for the <name>_images targets (default: podman, buildah or docker, found at build time)")
@@ -480,6 +491,8 @@ function(_flyte_tasks_remove_stale_executables state_dir output_dir name keys)
           file(REMOVE "${file}")
         endif()
       endforeach()
+      # And the project's shared libraries staged beside it.
+      file(REMOVE_RECURSE "${context}/lib")
       file(GLOB left "${context}/*")
       if(IS_DIRECTORY "${context}" AND NOT left)
         file(REMOVE_RECURSE "${context}")
@@ -493,7 +506,8 @@ endfunction()
 function(add_flyte_tasks name)
   set(options STATIC)
   set(one_value CONFIG OUTPUT_DIR)
-  set(multi_value SOURCES IMAGES LINK_LIBRARIES INCLUDE_DIRECTORIES COMPILE_DEFINITIONS LINK_MODES)
+  set(multi_value SOURCES IMAGES LINK_LIBRARIES INCLUDE_DIRECTORIES COMPILE_DEFINITIONS LINK_MODES
+                  IMAGE_LIBRARIES)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
 
   set(fn "add_flyte_tasks(${name})")
@@ -772,7 +786,8 @@ function(add_flyte_tasks name)
   foreach(pair "TASK_SCAN;${task_scan}" "OUTPUT_DIR;${output_dir}" "KEYS_FILE;${keys_file}"
                "STAMP;${stamp}" "DEPFILE;${state_dir}/codegen.d" "NAME;${name}"
                "STATE_DIR;${state_dir}" "STATIC;${arg_STATIC}" "DATABASE;${database}"
-               "OBJECT_DIR;${object_dir}" "GENERATOR;${CMAKE_GENERATOR}")
+               "OBJECT_DIR;${object_dir}" "GENERATOR;${CMAKE_GENERATOR}"
+               "SHARED_LIBRARIES_FILE;${state_dir}/shared-libraries-$<CONFIG>.cmake")
     list(GET pair 0 variable)
     list(GET pair 1 value)
     _flyte_tasks_bracket(value "${value}")
@@ -819,6 +834,8 @@ function(add_flyte_tasks name)
             -P "${module_dir}/FlyteTasksCodegen.cmake"
     DEPENDS ${sources} "${config}" "${arguments_file}" "${task_scan}"
             "${module_dir}/FlyteTasksCodegen.cmake" ${database}
+            "${state_dir}/shared-libraries-$<CONFIG>.cmake"
+            "${module_dir}/FlyteTasksSharedLibraries.cmake"
     DEPFILE "${state_dir}/codegen.d"
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     COMMENT "Scanning the tasks of ${name} (task-scan)"
@@ -847,6 +864,11 @@ function(add_flyte_tasks name)
     set_property(TARGET ${exe} APPEND PROPERTY LINK_DEPENDS "${state_dir}/link-${key}.rsp")
     list(APPEND image_targets ${exe})
   endforeach()
+  # The project's shared libraries the executables link: checked against
+  # the link modes, staged into the images (FlyteTasksSharedLibraries.cmake).
+  _flyte_tasks_shared_libraries("${fn}" "${name}" "${objects}" "${state_dir}" "${keys}"
+                                "${arg_STATIC}" "${arg_LINK_MODES}" "${arg_IMAGE_LIBRARIES}"
+                                "${config}")
   set(executables "")
   foreach(key IN LISTS keys)
     string(APPEND executables "${key}=$<TARGET_FILE:${name}_${key}>\n")
@@ -856,7 +878,8 @@ function(add_flyte_tasks name)
   # 6. The container images.
   set(images_arguments "# Generated by add_flyte_tasks(${name}); read by FlyteTasksImages.cmake.\n")
   foreach(pair "NAME;${name}" "OUTPUT_DIR;${output_dir}" "MANIFEST;${manifest}"
-               "CONTAINER_TOOL;${FLYTE_CONTAINER_TOOL}" "STATE_DIR;${state_dir}")
+               "CONTAINER_TOOL;${FLYTE_CONTAINER_TOOL}" "STATE_DIR;${state_dir}"
+               "SHARED_LIBRARIES_FILE;${state_dir}/shared-libraries-$<CONFIG>.cmake")
     list(GET pair 0 variable)
     list(GET pair 1 value)
     _flyte_tasks_bracket(value "${value}")
@@ -909,6 +932,8 @@ function(add_flyte_tasks name)
             "-DFLYTE_STAGE_ARGUMENTS=${images_arguments_file}"
             -P "${module_dir}/FlyteTasksCodegen.cmake"
     DEPENDS ${image_targets} "${stamp}" "${push_stamp}" "${module_dir}/FlyteTasksCodegen.cmake"
+            "${state_dir}/shared-libraries-$<CONFIG>.cmake"
+            "${module_dir}/FlyteTasksSharedLibraries.cmake"
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     COMMENT "Staging the executables of ${name} and pinning pushed images"
     VERBATIM)

@@ -27,6 +27,10 @@ if(NOT FLYTE_ARGUMENTS OR NOT EXISTS "${FLYTE_ARGUMENTS}")
   message(FATAL_ERROR "FlyteTasksCodegen.cmake: pass -DFLYTE_ARGUMENTS=<file> written by add_flyte_tasks.")
 endif()
 include("${FLYTE_ARGUMENTS}")
+# The project's shared libraries: task-scan's --shared-library, staged with
+# the executables (FlyteTasksSharedLibraries.cmake).
+include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksSharedLibraries.cmake")
+_flyte_tasks_read_shared_libraries("${FLYTE_SHARED_LIBRARIES_FILE}" FLYTE_SCAN_ARGS)
 
 # How the sources are compiled: the build's compile database, reduced to the
 # commands of the object library (its object directory, per configuration),
@@ -53,8 +57,8 @@ if(FLYTE_STAGE_ARGUMENTS)
     set(key "${CMAKE_MATCH_1}")
     set(executable "${CMAKE_MATCH_2}")
     if(EXISTS "${executable}" AND IS_DIRECTORY "${FLYTE_OUTPUT_DIR}/images/${key}")
-      file(COPY_FILE "${executable}" "${FLYTE_OUTPUT_DIR}/images/${key}/${FLYTE_NAME}_${key}"
-           ONLY_IF_DIFFERENT)
+      _flyte_tasks_stage_image("${FLYTE_OUTPUT_DIR}/images/${key}" "${executable}"
+                               "${FLYTE_NAME}_${key}" "${FLYTE_NAME}" "add_flyte_tasks(${FLYTE_NAME})")
     endif()
   endforeach()
   execute_process(
@@ -140,6 +144,13 @@ if(count GREATER 0)
         set(mode "${CMAKE_MATCH_1}")
       endif()
     endforeach()
+    # STATIC and LINK_MODES were checked when CMake ran: what is left is
+    # the configuration's build.link.
+    if(mode STREQUAL "static" AND FLYTE_PROJECT_LIBRARY_TARGETS)
+      _flyte_tasks_static_with_shared_message(text "add_flyte_tasks(${FLYTE_NAME})" "${key}"
+        "build: link: {${key}: static} in the image configuration" "${FLYTE_PROJECT_LIBRARY_TARGETS}")
+      message(FATAL_ERROR "${text}")
+    endif()
     if(mode STREQUAL "static")
       set(options "-static\n")
     elseif(mode STREQUAL "static-runtime")

@@ -26,7 +26,10 @@ if(NOT FLYTE_ARGUMENTS OR NOT EXISTS "${FLYTE_ARGUMENTS}")
 endif()
 include("${FLYTE_ARGUMENTS}")
 include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksContainerTool.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksSharedLibraries.cmake")
 set(fn "add_flyte_tasks(${FLYTE_NAME})")
+set(unused_args "")
+_flyte_tasks_read_shared_libraries("${FLYTE_SHARED_LIBRARIES_FILE}" unused_args)
 _flyte_tasks_container_tool(tool kind)
 
 if(kind STREQUAL "podman")
@@ -38,7 +41,9 @@ else()
 endif()
 
 # Why an executable did not start in its base, from the build's output, and
-# the link mode that fixes it.
+# what fixes it. Only remedies that apply are offered: never `static` when
+# the executable links shared libraries of the project
+# (FLYTE_PROJECT_LIBRARY_TARGETS), which a static executable cannot load.
 function(_flyte_tasks_explain out_var log key executable)
   set(needs "")
   find_program(objdump NAMES objdump llvm-objdump NO_CACHE)
@@ -59,22 +64,64 @@ function(_flyte_tasks_explain out_var log key executable)
     endforeach()
   endif()
   string(REPLACE ";" ", " needs "${needs}")
-  set(config "build:\n  link:\n    ${key}: MODE   (in the image configuration)\nor add_flyte_tasks(${FLYTE_NAME} ... LINK_MODES ${key}=MODE)")
+  set(shared "${FLYTE_PROJECT_LIBRARY_TARGETS}")
+  string(REPLACE ";" ", " shared_text "${shared}")
+  set(modes "")
   if(log MATCHES "version .GLIBC_[0-9.]+' not found")
     set(why "the base image's C library (glibc) is older than the build machine's")
-    set(mode static)
+    set(base "a base image with the build machine's C library (glibc) or newer")
+    set(modes static)
   elseif(log MATCHES "version .(GLIBCXX|CXXABI|GCC)_[0-9.]+' not found")
     set(why "the base image's C++ runtime (libstdc++) is older than the build machine's")
-    set(mode "static-runtime (or static)")
+    set(base "a base image with the build machine's C++ runtime (libstdc++) or newer")
+    set(modes static-runtime static)
   elseif(log MATCHES "(lib[^ :]*\\.so[^ :]*): cannot open shared object file")
-    set(why "the base image lacks the shared library ${CMAKE_MATCH_1}")
-    set(mode static)
+    set(library "${CMAKE_MATCH_1}")
+    set(why "the base image lacks the shared library ${library}")
+    set(base "a base image that has ${library}")
+    if(library MATCHES "^lib(stdc\\+\\+|gcc_s)\\.so")
+      # The C++ runtime: static-runtime links it into the executable (and
+      # into the project's shared libraries).
+      set(modes static-runtime static)
+    elseif(library IN_LIST FLYTE_IMPORTED_LIBRARY_NAMES)
+      # An imported target of the tasks' link closure names it: it can go in.
+      list(FIND FLYTE_IMPORTED_LIBRARY_NAMES "${library}" at)
+      list(GET FLYTE_IMPORTED_LIBRARY_TARGETS ${at} target)
+      string(CONCAT text "${why}, the library of ${target}, which the tasks link. Copy it into the "
+                         "image with add_flyte_tasks(${FLYTE_NAME} ... IMAGE_LIBRARIES ${target}), or "
+                         "use a base image that has it (build: base_images: {${key}: <image>} in the "
+                         "image configuration)")
+      set(${out_var} "${text}" PARENT_SCOPE)
+      return()
+    elseif(library IN_LIST FLYTE_SHARED_LIBRARY_NAMES)
+      # Staged with the executable: it should have been found.
+      string(CONCAT text "${why}, a library of this project staged in lib/ of the build context "
+                         "and copied by the Dockerfile; the staged executable's RUNPATH does not "
+                         "find it there (see the build's output above)")
+      set(${out_var} "${text}" PARENT_SCOPE)
+      return()
+    else()
+      # Static linking applies only where the library comes as an archive.
+      string(REGEX REPLACE "\\.so.*$" ".a" archive "${library}")
+      file(GLOB archives /usr/local/lib/${archive} /usr/lib/${archive}
+                         /usr/lib/*-linux-gnu/${archive} /usr/lib64/${archive})
+      if(archives)
+        set(modes static)
+      else()
+        string(CONCAT text "${why}, which is not a library of this project and has no static archive "
+                           "(${archive}) on this machine: use a base image that has it (build: base_images: "
+                           "{${key}: <image>} in the image configuration)")
+        set(${out_var} "${text}" PARENT_SCOPE)
+        return()
+      endif()
+    endif()
   elseif(log MATCHES "holds the tasks")
     set(${out_var} "the executable staged in the build context was not built for this image; build again" PARENT_SCOPE)
     return()
   elseif(log MATCHES "[Nn]o such file or directory|exec format error|not found")
     set(why "the base image cannot load a dynamically linked executable (no dynamic loader: scratch, busybox, distroless/static)")
-    set(mode static)
+    set(base "a base image with the build machine's C library (glibc) and its loader")
+    set(modes static)
   else()
     set(${out_var} "see the build's output above" PARENT_SCOPE)
     return()
@@ -83,8 +130,27 @@ function(_flyte_tasks_explain out_var log key executable)
   if(needs)
     string(APPEND text "; the executable needs ${needs} (objdump -T)")
   endif()
-  string(REPLACE "MODE" "${mode}" config "${config}")
-  string(APPEND text ". Link it ${mode}:\n${config}")
+  if(shared)
+    # static cannot apply: the executable loads shared libraries of the project.
+    list(REMOVE_ITEM modes static)
+  endif()
+  if(modes)
+    list(GET modes 0 mode)
+    set(also "")
+    list(LENGTH modes count)
+    if(count GREATER 1)
+      list(GET modes 1 other)
+      set(also " (or ${other})")
+    endif()
+    string(APPEND text ". Link it ${mode}${also}:\nbuild:\n  link:\n    ${key}: ${mode}   "
+                       "(in the image configuration)\nor add_flyte_tasks(${FLYTE_NAME} ... "
+                       "LINK_MODES ${key}=${mode})")
+  else()
+    string(APPEND text ". It links the shared libraries ${shared_text} of this project, so it "
+                       "cannot be linked static: use ${base} (build: base_images: {${key}: <image>} "
+                       "in the image configuration), or build ${shared_text} as STATIC libraries "
+                       "and link image '${key}' static")
+  endif()
   set(${out_var} "${text}" PARENT_SCOPE)
 endfunction()
 
@@ -135,7 +201,7 @@ foreach(index RANGE ${last})
   if(NOT EXISTS "${context}/Dockerfile")
     message(FATAL_ERROR "${fn}: ${context}/Dockerfile is missing; this task-scan does not write Dockerfiles.")
   endif()
-  file(COPY_FILE "${executable}" "${context}/${FLYTE_NAME}_${key}" ONLY_IF_DIFFERENT)
+  _flyte_tasks_stage_image("${context}" "${executable}" "${FLYTE_NAME}_${key}" "${FLYTE_NAME}" "${fn}")
 
   if(NOT tag STREQUAL reference)
     message(STATUS "${fn}: image '${key}' is pinned by digest in the configuration (${reference}): "
@@ -158,7 +224,8 @@ foreach(index RANGE ${last})
   endif()
 
   # The image runs: its executable lists exactly the manifest's tasks.
-  file(STRINGS "${context}/Dockerfile" copy_line REGEX "^COPY ")
+  # (The COPY of the executable, not that of the project's shared libraries.)
+  file(STRINGS "${context}/Dockerfile" copy_line REGEX "^COPY \\[\"${FLYTE_NAME}_${key}\", ")
   if(NOT copy_line MATCHES "^COPY \\[\"[^\"]*\", \"([^\"]+)\"\\]$")
     message(FATAL_ERROR "${fn}: cannot find where ${context}/Dockerfile installs the executable.")
   endif()
@@ -200,6 +267,7 @@ foreach(index RANGE ${last})
   # is new content, which the Dockerfile alone does not show.
   file(SHA256 "${context}/Dockerfile" dockerfile_sha256)
   file(SHA256 "${context}/${FLYTE_NAME}_${key}" executable_sha256)
+  _flyte_tasks_libraries_sha256(libraries_sha256 "${context}/lib")
   # The base as the builder read it: the Dockerfile's FROM.
   file(STRINGS "${context}/Dockerfile" base REGEX "^FROM " LIMIT_COUNT 1)
   string(REGEX REPLACE "^FROM +" "" base "${base}")
@@ -222,5 +290,6 @@ foreach(index RANGE ${last})
        "set(built_tool [==[${tool}]==])\nset(built_kind [==[${kind}]==])\n"
        "set(built_tag [==[${tag}]==])\nset(built_reference [==[${reference}]==])\n"
        "set(built_base [==[${base}]==])\nset(built_base_id [==[${base_id}]==])\n"
-       "set(built_dockerfile_sha256 ${dockerfile_sha256})\nset(built_executable_sha256 ${executable_sha256})\n")
+       "set(built_dockerfile_sha256 ${dockerfile_sha256})\nset(built_executable_sha256 ${executable_sha256})\n"
+       "set(built_libraries_sha256 [==[${libraries_sha256}]==])\n")
 endforeach()

@@ -9,8 +9,9 @@
 # Each image <name>_images built (<state dir>/built-<key>.cmake) is pushed to
 # its reference with the tool that built it, and what the registry stored,
 # `repo@sha256:<hex>`, is recorded in <output dir>/images.lock.json with the
-# SHA-256 of the Dockerfile and of the executable that went into it and the
-# image ID of its base. An image whose reference and content (base included:
+# SHA-256 of the Dockerfile and of the executable that went into it, of the
+# project's shared libraries staged with it (libraries_sha256, when it has
+# any: a changed .so is a new image) and the image ID of its base. An image whose reference and content (base included:
 # a base re-pulled under the same tag is new content) are those of its lock
 # entry was pushed already and is not pushed again. Images pinned by digest
 # in the configuration are built elsewhere: never pushed. When the lock
@@ -68,6 +69,7 @@ foreach(index RANGE ${last})
   if(NOT EXISTS "${built}")
     message(FATAL_ERROR "${fn}: image '${key}' has not been built; build ${FLYTE_NAME}_images first.")
   endif()
+  set(built_libraries_sha256 "") # written by <name>_images since issue 28
   include("${built}")
   if(NOT built_reference STREQUAL reference)
     message(FATAL_ERROR "${fn}: image '${key}' was built as ${built_reference}, but its reference is "
@@ -80,8 +82,14 @@ foreach(index RANGE ${last})
     string(JSON old_executable GET "${old_entry}" executable_sha256)
     string(JSON old_pushed GET "${old_entry}" pushed)
     string(JSON old_base_id ERROR_VARIABLE no_base_id GET "${old_entry}" base_image_id)
+    # The project's shared libraries, as content (absent: none).
+    string(JSON old_libraries ERROR_VARIABLE no_libraries GET "${old_entry}" libraries_sha256)
+    if(no_libraries)
+      set(old_libraries "")
+    endif()
     if(old_reference STREQUAL reference AND old_dockerfile STREQUAL built_dockerfile_sha256
-       AND old_executable STREQUAL built_executable_sha256)
+       AND old_executable STREQUAL built_executable_sha256
+       AND old_libraries STREQUAL built_libraries_sha256)
       # The Dockerfile names the base by its tag; its image ID says whether
       # the tag was re-pulled or rebuilt since (unknown to the tool: as before).
       if(built_base_id STREQUAL "" OR (NOT no_base_id AND old_base_id STREQUAL built_base_id))
@@ -136,8 +144,11 @@ foreach(index RANGE ${last})
   set(entry "{}")
   foreach(field "key;${key}" "reference;${reference}" "pushed;${pushed}"
                 "dockerfile_sha256;${built_dockerfile_sha256}" "executable_sha256;${built_executable_sha256}"
-                "base_image_id;${built_base_id}")
+                "base_image_id;${built_base_id}" "libraries_sha256;${built_libraries_sha256}")
     list(GET field 0 name)
+    if(name STREQUAL "libraries_sha256" AND built_libraries_sha256 STREQUAL "")
+      continue()
+    endif()
     list(GET field 1 value)
     string(JSON entry SET "${entry}" "${name}" "\"${value}\"")
   endforeach()

@@ -28,4 +28,5 @@ install(FILES
   ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksPush.cmake
   ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksContainerTool.cmake
   ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksKeys.cmake
+  ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksSharedLibraries.cmake
   DESTINATION ${FLYTE_TASKS_PACKAGE_DIR})

@@ -120,6 +120,11 @@ cl::opt<std::string> ResourceDir("resource-dir", cl::desc("Clang resource direct
                                  cl::value_desc("dir"), cl::cat(Category));
 cl::opt<std::string> ProjectName("project", cl::desc("Prefix of the task executables (<project>_<key>)"),
                                  cl::init("flyte_tasks"), cl::cat(Category));
+cl::list<std::string> SharedLibraries(
+    "shared-library",
+    cl::desc("A shared library of the project every image carries (its file name, "
+             "staged in images/<key>/lib/ by the build; repeatable)"),
+    cl::value_desc("file name"), cl::cat(Category));
 cl::opt<bool> Stats("verbose", cl::desc("Print parsed/cached/skipped counts and timing to stderr"),
                     cl::cat(Category));
 cl::opt<bool> StrictIncludes(
@@ -382,6 +387,11 @@ int run(int Argc, const char **Argv) {
     return usageError(fmt::format("--project '{}' is not valid: use letters, digits, "
                                   "'_' and '-', starting with a letter",
                                   ProjectName.getValue()));
+  for (const std::string &Library : SharedLibraries)
+    if (!isValidSharedLibraryName(Library))
+      return usageError(fmt::format("--shared-library '{}' is not a file name: use letters, "
+                                    "digits, '_', '-', '+' and '.', not starting with '.' or '-'",
+                                    Library));
   for (const std::string &S : Sources)
     if (!llvm::sys::fs::exists(S))
       return usageError(fmt::format("no such file: '{}'", S));
@@ -471,6 +481,7 @@ int run(int Argc, const char **Argv) {
     llvm::sys::fs::current_path(Cwd);
   ModelOptions ModelOpts;
   ModelOpts.ProjectName = ProjectName;
+  ModelOpts.SharedLibraries.assign(SharedLibraries.begin(), SharedLibraries.end());
   ModelOpts.BaseDirectory = std::string(Cwd);
   ProjectModel Model = buildProjectModel(Scan.Units, Config, ModelOpts, Diags);
   Diags.sortAndUnique();

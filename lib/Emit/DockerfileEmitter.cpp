@@ -20,8 +20,17 @@
 // (docker, podman, buildah, `docker buildx bake`), instead of the pod
 // failing when Flyte starts it. The comment above the step says what to do.
 //
-// The fragment is the COPY and the RUN step, for users who write their own
-// Dockerfile: they stage the executable at the root of their build context.
+// A project that links shared libraries of its own (`--shared-library`,
+// given by add_flyte_tasks for the link closure's SHARED targets) has them
+// staged in lib/ of the build context; one COPY, before the executable's so
+// that they are a layer of their own, puts them in `lib/<project>` beside
+// the install folder, which the staged executable's RUNPATH
+// (`$ORIGIN/../lib/<project>`) names: no wrapper, no LD_LIBRARY_PATH. The
+// self-check then proves they load.
+//
+// The fragment is the COPY steps and the RUN step, for users who write their
+// own Dockerfile: they stage the executable at the root of their build
+// context and its libraries in lib/.
 //
 // Every value goes through dockerfileWord/dockerfileQuotedWord, and the
 // arguments of COPY use the JSON form, so that no name or reference can
@@ -57,11 +66,23 @@ std::string selfCheckStep(const ProjectModel &Model, const ModelImage &Image) {
   return Out + "]\n";
 }
 
+/// The COPY of the project's shared libraries, or nothing. The JSON form
+/// needs the destination to end with '/' when several sources are copied.
+std::string sharedLibrariesStep(const ProjectModel &Model) {
+  if (Model.SharedLibraries.empty())
+    return "";
+  std::vector<std::string> Words;
+  for (const std::string &Library : Model.SharedLibraries)
+    Words.push_back("lib/" + Library);
+  Words.push_back(imageLibraryDir(Model) + "/");
+  return fmt::format("COPY {}\n", dockerfileJsonForm(Words));
+}
+
 } // namespace
 
 std::string emitDockerfileFragment(const ProjectModel &Model,
                                    const ModelImage &Image) {
-  return fmt::format("COPY {}\n{}",
+  return fmt::format("{}COPY {}\n{}", sharedLibrariesStep(Model),
                      dockerfileJsonForm({Image.Executable, installedPath(Model, Image)}),
                      selfCheckStep(Model, Image));
 }
@@ -96,15 +117,27 @@ std::string emitDockerfile(const ProjectModel &Model, const ModelImage &Image) {
     Out += fmt::format("{}{}={}", I ? " \\\n      " : " ", Labels[I].first,
                        dockerfileQuotedWord(Labels[I].second));
   Out += "\n";
+  if (!Model.SharedLibraries.empty())
+    Out += fmt::format("# The project's shared libraries (staged in lib/), found by the executable\n"
+                       "# through its RUNPATH $ORIGIN/../lib/{}.\n{}",
+                       commentText(Model.ProjectName), sharedLibrariesStep(Model));
   Out += fmt::format("COPY {}\n", dockerfileJsonForm({Image.Executable, Exe}));
-  Out += fmt::format(
-      "# Self-check: the executable starts on this base and holds this image's tasks.\n"
-      "# \"version `GLIBC_2.34' not found\" (or GLIBCXX_...) here: the base's C library\n"
-      "# or C++ runtime is older than the build machine's; \"no such file or\n"
-      "# directory\": the base has no dynamic loader. Remedy: link this image's\n"
-      "# executable static, task-scan config `build: link: {{{}: static}}` (or\n"
-      "# static-runtime when only GLIBCXX_ versions are missing), see the README.\n",
-      commentText(Image.Key));
+  Out += "# Self-check: the executable starts on this base and holds this image's tasks.\n"
+         "# \"version `GLIBC_2.34' not found\" (or GLIBCXX_...) here: the base's C library\n"
+         "# or C++ runtime is older than the build machine's; \"no such file or\n"
+         "# directory\": the base has no dynamic loader. Remedy: ";
+  if (Model.SharedLibraries.empty())
+    Out += fmt::format(
+        "link this image's\n"
+        "# executable static, task-scan config `build: link: {{{}: static}}` (or\n"
+        "# static-runtime when only GLIBCXX_ versions are missing), see the README.\n",
+        commentText(Image.Key));
+  else // It links shared libraries of the project: never static.
+    Out += fmt::format(
+        "a base with the\n"
+        "# build machine's C library or newer; when only GLIBCXX_ versions are\n"
+        "# missing, config `build: link: {{{}: static-runtime}}`. See the README.\n",
+        commentText(Image.Key));
   Out += selfCheckStep(Model, Image);
   return Out;
 }

@@ -28,6 +28,23 @@ std::string sha256Hex(llvm::StringRef Data) {
   return llvm::toHex(Hash, /*LowerCase=*/true);
 }
 
+std::optional<std::string> librariesSha256(llvm::StringRef LibDir,
+                                           const std::vector<std::string> &Names) {
+  if (Names.empty())
+    return std::string();
+  std::string Lines;
+  for (const std::string &Name : Names) {
+    llvm::SmallString<256> Path(LibDir);
+    llvm::sys::path::append(Path, Name);
+    auto File = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+    if (!File)
+      return std::nullopt;
+    Lines += sha256Hex((*File)->getBuffer()) + " " + Name + "\n";
+  }
+  return sha256Hex(Lines);
+}
+
 std::vector<ImageLockEntry> parseImageLock(llvm::StringRef Text, llvm::StringRef Path,
                                            DiagnosticList &Diags) {
   std::vector<ImageLockEntry> Entries;
@@ -64,6 +81,7 @@ std::vector<ImageLockEntry> parseImageLock(llvm::StringRef Text, llvm::StringRef
                     "dockerfile_sha256 or executable_sha256; it is ignored");
       continue;
     }
+    Field("libraries_sha256", E.LibrariesSha256); // optional: no libraries
     // What reaches flyte_tasks.py must be the pushed repository at a digest.
     ImageReference Pushed = ImageReference::split(E.Pushed);
     if (validateImageReference(E.Pushed) || Pushed.Digest.empty() ||
@@ -111,6 +129,17 @@ void applyImageLock(ProjectModel &Model, llvm::StringRef OutputDir, DiagnosticLi
         Changed = fmt::format("its executable is not staged in images/{}/", Image.Key);
       else if (sha256Hex((*Staged)->getBuffer()) != E->ExecutableSha256)
         Changed = "its executable changed";
+      else {
+        llvm::SmallString<256> LibDir(OutputDir);
+        llvm::sys::path::append(LibDir, "images", Image.Key, "lib");
+        std::optional<std::string> Libraries =
+            librariesSha256(LibDir, Model.SharedLibraries);
+        if (!Libraries)
+          Changed = fmt::format("its shared libraries are not staged in images/{}/lib/",
+                                Image.Key);
+        else if (*Libraries != E->LibrariesSha256)
+          Changed = "its shared libraries changed";
+      }
     }
     if (!Changed.empty()) {
       Diags.warning(LockCheck, Where,

@@ -31,6 +31,21 @@ bool isValidProjectName(llvm::StringRef Name) {
          });
 }
 
+bool isValidSharedLibraryName(llvm::StringRef Name) {
+  return !Name.empty() && Name.size() <= 255 && Name.front() != '.' &&
+         Name.front() != '-' && llvm::all_of(Name, [](char C) {
+           return llvm::isAlnum(C) || C == '_' || C == '-' || C == '.' || C == '+';
+         });
+}
+
+std::string imageLibraryDir(const ProjectModel &Model) {
+  llvm::StringRef Parent = llvm::sys::path::parent_path(
+      Model.InstallDir, llvm::sys::path::Style::posix);
+  if (Parent.empty() || Parent == "/")
+    return "/lib/" + Model.ProjectName;
+  return (Parent + "/lib/" + Model.ProjectName).str();
+}
+
 std::string deriveImageKey(llvm::StringRef Reference) {
   // Last path component plus version: ghcr.io/acme/spark:3.5 -> spark-3-5.
   llvm::StringRef Name = Reference;
@@ -96,6 +111,11 @@ ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
   ProjectModel Model;
   Model.ProjectName = Options.ProjectName;
   Model.InstallDir = Config.InstallDir;
+  Model.SharedLibraries = Options.SharedLibraries;
+  llvm::sort(Model.SharedLibraries);
+  Model.SharedLibraries.erase(
+      std::unique(Model.SharedLibraries.begin(), Model.SharedLibraries.end()),
+      Model.SharedLibraries.end());
 
   // One task per function and annotation, whichever TUs saw it (a header's
   // inline task, a file compiled by two commands); one function annotated

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Images on an older base, for real: a Debian 11 (bullseye, glibc 2.31)
-# root file system made by debootstrap (make-bullseye-base.sh, kept in the
+# root file system made by debootstrap (make-debian-base.sh, kept in the
 # build folder), imported with podman; the CMake test project built with the
 # installed FlyteTasks package (linked on this Debian 12: glibc 2.36).
 #
@@ -37,7 +37,7 @@ done
 
 # The base first: a run that cannot make it skips, saying why.
 status=0
-bash "$HERE/make-bullseye-base.sh" "$BASE_TAR" || status=$?
+bash "$HERE/make-debian-base.sh" bullseye "$BASE_TAR" || status=$?
 [ "$status" -eq 0 ] || exit "$status"
 
 source "$HERE/containers-common.sh"

@@ -18,6 +18,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct ImageLockEntry {
   std::string Pushed;           ///< `repo@sha256:<hex>`, what the registry stored.
   std::string DockerfileSha256; ///< Of images/<key>/Dockerfile as pushed.
   std::string ExecutableSha256; ///< Of the executable staged beside it.
+  /// librariesSha256() of the shared libraries staged in its lib/; absent
+  /// (empty) for an image without any.
+  std::string LibrariesSha256;
 };
 
 /// Reads \p Text (the lock's JSON). Entries that are malformed, or whose
@@ -42,6 +46,13 @@ std::vector<ImageLockEntry> parseImageLock(llvm::StringRef Text, llvm::StringRef
 
 /// Lowercase hex SHA-256 of \p Data.
 std::string sha256Hex(llvm::StringRef Data);
+
+/// The content of the shared libraries staged in \p LibDir (images/<key>/lib),
+/// \p Names in order: the SHA-256 of the lines `<sha256 of the file> <name>`
+/// (FlyteTasksPush.cmake computes the same). Empty when \p Names is; nullopt
+/// when one is not staged.
+std::optional<std::string> librariesSha256(llvm::StringRef LibDir,
+                                           const std::vector<std::string> &Names);
 
 /// Pins the images of \p Model to what DIR/images.lock.json (\p OutputDir)
 /// says was pushed, where the image's reference, its Dockerfile (as the

@@ -43,6 +43,10 @@ struct ModelImage {
 struct ProjectModel {
   std::string ProjectName;
   std::string InstallDir;
+  /// File names (sonames) of the project's shared libraries that every
+  /// image carries (`--shared-library`), sorted: the build stages them in
+  /// images/<key>/lib/, the Dockerfile copies them to imageLibraryDir().
+  std::vector<std::string> SharedLibraries;
   std::vector<ModelImage> Images; ///< Sorted by key.
   std::vector<ModelTask> Tasks;   ///< Sorted by name.
 
@@ -52,11 +56,22 @@ struct ProjectModel {
 
 struct ModelOptions {
   std::string ProjectName = "flyte_tasks";
+  std::vector<std::string> SharedLibraries; ///< See ProjectModel.
   std::string BaseDirectory; ///< Files are shown relative to it (the cwd).
 };
 
 /// Whether \p Name can prefix executables and CMake targets.
 bool isValidProjectName(llvm::StringRef Name);
+
+/// Whether \p Name can be a shared library's file name in an image
+/// (`libx.so.1`): no folder, nothing a Dockerfile or shell would read.
+bool isValidSharedLibraryName(llvm::StringRef Name);
+
+/// Where an image holds the project's shared libraries: `lib/<project>`
+/// beside the install folder (`/usr/local/bin` -> `/usr/local/lib/<project>`),
+/// which the staged executable finds through its RUNPATH
+/// `$ORIGIN/../lib/<project>` (set by the CMake build when it stages it).
+std::string imageLibraryDir(const ProjectModel &Model);
 
 /// The key of an image: \p ConfiguredKey when the reference is exactly a
 /// configured image, else derived from the reference ([a-z0-9_-]).

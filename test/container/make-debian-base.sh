@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Makes a real Debian 11 (bullseye, glibc 2.31) root file system as a tar
-# file, once: the older base of the image tests (an executable linked on
-# Debian 12 needs GLIBC_2.34 and does not start there).
+# Makes a real Debian root file system as a tar file, once: the bases of the
+# image tests. bullseye (Debian 11, glibc 2.31) is the older base (an
+# executable linked on Debian 12 needs GLIBC_2.34 and does not start
+# there); bookworm (Debian 12) is the build machine's own C library, where
+# only the project's shared libraries can be missing.
 #
-#   make-bullseye-base.sh OUT.tar
+#   make-debian-base.sh SUITE OUT.tar
 #
-# `debootstrap --variant=minbase bullseye` from the Debian mirror this
+# `debootstrap --variant=minbase SUITE` from the Debian mirror this
 # machine's apt uses (/etc/apt/sources.list.d/debian.sources, else
 # /etc/apt/sources.list); the result is kept at OUT.tar, and a run that finds
 # it there does nothing. Exit status 77 (ctest's SKIP_RETURN_CODE) when
@@ -13,9 +15,10 @@
 # other failure is a failure.
 set -euo pipefail
 
-OUT=${1:?usage: make-bullseye-base.sh OUT.tar}
+SUITE=${1:?usage: make-debian-base.sh SUITE OUT.tar}
+OUT=${2:?usage: make-debian-base.sh SUITE OUT.tar}
 if [ -s "$OUT" ]; then
-  echo "bullseye base: kept from an earlier run: $OUT"
+  echo "$SUITE base: kept from an earlier run: $OUT"
   exit 0
 fi
 skip() { echo "SKIPPED: $*"; exit 77; }
@@ -35,18 +38,18 @@ if [ -z "$MIRROR" ] && [ -r /etc/apt/sources.list ]; then
 fi
 [ -n "$MIRROR" ] || skip "no Debian mirror found in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
 
-# Can the mirror serve bullseye at all? (No network, no base: a skip, said.)
+# Can the mirror serve $SUITE at all? (No network, no base: a skip, said.)
 if command -v python3 >/dev/null; then
-  python3 - "$MIRROR/dists/bullseye/Release" <<'PY' || skip "the mirror $MIRROR does not answer for bullseye (no network?)"
+  python3 - "$MIRROR/dists/$SUITE/Release" <<'PY' || skip "the mirror $MIRROR does not answer for $SUITE (no network?)"
 import sys, urllib.request
 urllib.request.urlopen(sys.argv[1], timeout=20).read(64)
 PY
 fi
 
-WORK=$(mktemp -d "$(dirname "$OUT")/bullseye.XXXXXX")
+WORK=$(mktemp -d "$(dirname "$OUT")/$SUITE.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-echo "bullseye base: debootstrap --variant=minbase bullseye from $MIRROR (once; a few minutes)"
-if ! debootstrap --variant=minbase bullseye "$WORK/rootfs" "$MIRROR" >"$WORK/log" 2>&1; then
+echo "$SUITE base: debootstrap --variant=minbase $SUITE from $MIRROR (once; a few minutes)"
+if ! debootstrap --variant=minbase "$SUITE" "$WORK/rootfs" "$MIRROR" >"$WORK/log" 2>&1; then
   if grep -qiE "Failed getting release file|Temporary failure|Could not resolve|Connection (refused|timed out)" "$WORK/log"; then
     tail -5 "$WORK/log"
     skip "debootstrap could not reach $MIRROR"
@@ -63,4 +66,4 @@ rm -rf "$WORK/rootfs/var/cache/apt/"* "$WORK/rootfs/var/lib/apt/lists/"* \
   "$WORK/rootfs/usr/share/locale" "$WORK/rootfs/usr/share/i18n" "$WORK/rootfs/usr/share/zoneinfo"
 tar -C "$WORK/rootfs" --numeric-owner -cf "$WORK/rootfs.tar" .
 mv "$WORK/rootfs.tar" "$OUT"
-echo "bullseye base: $OUT"
+echo "$SUITE base: $OUT"
