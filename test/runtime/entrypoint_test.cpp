@@ -182,6 +182,8 @@ TEST_F(EntrypointTest, HelpPrintsUsageAndTasks) {
     EXPECT_NE(result.out.find("usage: "), std::string::npos);
     EXPECT_NE(result.out.find("run TASK --inputs DIR --outputs DIR"), std::string::npos);
     EXPECT_NE(result.out.find("ml.train(epochs, xs)"), std::string::npos);
+    // task-scan refuses list outputs (CoPilot uploads none): the help offers none.
+    EXPECT_EQ(result.out.find("NAME/0"), std::string::npos);
   }
 }
 

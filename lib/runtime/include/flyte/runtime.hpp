@@ -830,7 +830,7 @@ inline void printUsage(std::ostream& out, const std::string& program, const Task
       << "  run TASK --arg INPUT=VALUE ...\n"
       << "      Run TASK locally; repeat --arg once per element of a list input, or\n"
       << "      give --empty INPUT for an empty list.\n"
-      << "      Outputs are printed as NAME=VALUE, a list as NAME/0=VALUE, NAME/1=VALUE, ...\n"
+      << "      Outputs are printed as NAME=VALUE, one per line.\n"
       << "  --list    Print the task names, one per line.\n"
       << "  --check-tasks NAME...\n"
       << "            Exit 0 when the tasks are exactly NAME... (an image build's self-check).\n"
