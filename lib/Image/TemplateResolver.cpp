@@ -356,6 +356,23 @@ resolveContainerImage(llvm::StringRef Template, const ImageConfig &Config) {
         Resolved.ConfiguredKey = Name;
         break;
       }
+  // `{{.image.gpu.version}}x` makes the tag 1.4.2x: a typo far more often
+  // than an image (a separator, as in `-cuda`, or a prefix, as in `v`, is
+  // how tags are built from a version).
+  for (size_t I = 0; Resolved.ConfiguredKey.empty() && I < Template.size(); ++I)
+    if (auto P = matchPlaceholder(Template, I)) {
+      if (P->Attribute == "version" && P->End < Template.size() &&
+          llvm::isAlnum(Template[P->End])) {
+        Resolved.Warning = fmt::format(
+            "'{}' glues '{}' to the version: the image is '{}', a tag no configured image has",
+            printable(Template.slice(P->Begin, P->End + 1)),
+            printable(Template.substr(P->End, 1)), printable(Result));
+        Resolved.WarningNote = "separate it from the version (e.g. '-') if that tag exists, or "
+                               "remove it";
+        break;
+      }
+      I = P->End - 1;
+    }
   return Resolved;
 }
 

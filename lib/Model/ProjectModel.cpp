@@ -161,6 +161,11 @@ ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
       continue;
     }
     auto &Image = std::get<ResolvedImage>(Resolved);
+    if (!Image.Warning.empty())
+      Diags
+          .warning("task-scan-image-version-suffix", T->Annotation,
+                   fmt::format("task '{}': {}", T->Name, Image.Warning))
+          .Notes.push_back({T->Annotation, Image.WarningNote});
     ModelTask MT;
     MT.Source = *T;
     MT.Image = Image.Reference;

@@ -358,6 +358,29 @@ TEST(ResolveUntaggedResultTest, AResultWithoutTagOrDigestIsAnError) {
   ASSERT_TRUE(std::holds_alternative<ResolvedImage>(R));
 }
 
+TEST(ResolveVersionSuffixTest, TextGluedToAVersionIsWarnedAbout) {
+  ImageConfig Config = makeConfig({{"default", "ghcr.io/base:1"}, {"gpu", "ghcr.io/gpu:1.4.2"}});
+  auto R = resolveContainerImage("{{.image.gpu.fqn}}:{{.image.gpu.version}}x", Config);
+  ASSERT_TRUE(std::holds_alternative<ResolvedImage>(R));
+  EXPECT_EQ(std::get<ResolvedImage>(R).Reference, "ghcr.io/gpu:1.4.2x");
+  EXPECT_EQ(std::get<ResolvedImage>(R).Warning,
+            "'{{.image.gpu.version}}x' glues 'x' to the version: the image is "
+            "'ghcr.io/gpu:1.4.2x', a tag no configured image has");
+  // A separator, a prefix, or a result that is a configured image: no warning.
+  for (const char *Fine : {"{{.image.gpu.fqn}}:{{.image.gpu.version}}-cuda",
+                           "{{.image.gpu.fqn}}:v{{.image.gpu.version}}",
+                           "{{.image.gpu.fqn}}:{{.image.gpu.version}}"}) {
+    R = resolveContainerImage(Fine, Config);
+    ASSERT_TRUE(std::holds_alternative<ResolvedImage>(R)) << Fine;
+    EXPECT_EQ(std::get<ResolvedImage>(R).Warning, "") << Fine;
+  }
+  Config = makeConfig({{"default", "ghcr.io/base:1"}, {"gpu", "ghcr.io/gpu:1"},
+                       {"x", "ghcr.io/gpu:1x"}});
+  R = resolveContainerImage("{{.image.gpu.fqn}}:{{.image.gpu.version}}x", Config);
+  ASSERT_TRUE(std::holds_alternative<ResolvedImage>(R));
+  EXPECT_EQ(std::get<ResolvedImage>(R).Warning, "");
+}
+
 TEST(ResolveOriginTest, InvalidConfiguredImageIsTracedToItsOrigin) {
   // FLYTE_INTERNAL_IMAGE is not validated when read; the result is.
   ImageConfig Config;

@@ -31,6 +31,9 @@ struct ResolvedImage {
   std::string ConfiguredKey; ///< Image name whose reference is exactly this
                              ///< (preferring "default", else the smallest
                              ///< name); empty when none.
+  /// A warning about a valid but suspicious template, with its note
+  /// (check task-scan-image-version-suffix), or empty.
+  std::string Warning, WarningNote;
 };
 
 /// Resolves \p Template (the container_image text as written; empty means
