@@ -161,7 +161,8 @@ std::string resources(const std::vector<std::pair<std::string, std::string>> &R)
   return fmt::format("Resources({})", fmt::join(Args, ", "));
 }
 
-std::string metadata(const TaskOptions &O) {
+std::string metadata(const ModelTask &T) {
+  const TaskOptions &O = T.Source.Options;
   std::vector<std::string> Args;
   Args.push_back(fmt::format("retries={}", O.Retries));
   if (O.Timeout)
@@ -169,9 +170,9 @@ std::string metadata(const TaskOptions &O) {
         fmt::format("timeout=datetime.timedelta(seconds={})", O.TimeoutSeconds));
   if (O.Cache)
     Args.push_back("cache=True");
-  if (O.CacheVersion)
-    Args.push_back(
-        fmt::format("cache_version={}", pythonStringLiteral(*O.CacheVersion)));
+  // Explicit, or derived from the task's code (ProjectModel.h).
+  if (auto Version = effectiveCacheVersion(T))
+    Args.push_back(fmt::format("cache_version={}", pythonStringLiteral(*Version)));
   return fmt::format("TaskMetadata({})", fmt::join(Args, ", "));
 }
 
@@ -581,7 +582,7 @@ std::string emitFlyteTasksPython(const ProjectModel &Model) {
       Out += fmt::format("    requests={},\n", resources(S.Options.Requests));
     if (!S.Options.Limits.empty())
       Out += fmt::format("    limits={},\n", resources(S.Options.Limits));
-    Out += fmt::format("    metadata={},\n", metadata(S.Options));
+    Out += fmt::format("    metadata={},\n", metadata(T));
     Out += ")\n";
   }
   return Out;
