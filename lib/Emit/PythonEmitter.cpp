@@ -199,6 +199,21 @@ class CppContainerTask(ContainerTask):
       before a push.
     A task that can run neither way raises CannotRunLocally, whose one line says what
     to build or set (pyflyte prints a click error as that line, without a traceback).
+
+    On a cluster a failure's reason is the last line of the pod's log, always; what
+    Flyte itself reports depends on its release (flyteorg/flyte; the README's "Failures
+    on each Flyte release"):
+    - _ERROR written, exit 0 (a task with outputs): "OutputsNotFound" on Flyte 1.10 to
+      1.16.8, the task's retries apply, the reason only in the log (CoPilot writes
+      errors.pb, propeller reads error.pb); with flyteorg/flyte#7922, in no release yet,
+      "OutputUploadFailed" with the reason;
+    - a non-zero exit (a task without outputs, a crash): "UnknownError", the task's
+      retries, up to Flyte 1.15.0; from 1.15.1 "Interrupted", a system error retried
+      under the system budget whatever `retries` says (pod_helper.go DemystifyFailure);
+      the message ends with the log's tail, the reason last; exit 137 (SIGKILL):
+      "Interrupted", the task's retries, on every release.
+    Before Flyte 1.16 CoPilot's uploader polls every 2 s: a task that ends within the
+    first poll waits out its 100 s start timeout.
     """
 
     EXECUTABLE_DIR = "FLYTE_TASKS_EXECUTABLE_DIR"
