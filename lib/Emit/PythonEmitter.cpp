@@ -214,6 +214,9 @@ class CppContainerTask(ContainerTask):
       "Interrupted", the task's retries, on every release.
     Before Flyte 1.16 CoPilot's uploader polls every 2 s: a task that ends within the
     first poll waits out its 100 s start timeout.
+
+    The image registered follows `pyflyte register --image NAME=REF` as a Python task's
+    does (see _get_image); `image` is what runs locally.
     """
 
     EXECUTABLE_DIR = "FLYTE_TASKS_EXECUTABLE_DIR"
@@ -230,10 +233,41 @@ class CppContainerTask(ContainerTask):
     class CannotRunLocally(_OneLineError):
         """The task cannot run on this machine: the message says what to build or set."""
 
-    def __init__(self, name, image, command, input_data_dir, output_data_dir, inputs, outputs, **kwargs):
+    def __init__(self, name, image, command, input_data_dir, output_data_dir, inputs, outputs,
+                 image_template=None, **kwargs):
         super().__init__(name=name, image=image, command=command, input_data_dir=input_data_dir,
                          output_data_dir=output_data_dir, inputs=inputs, outputs=outputs, **kwargs)
         self._task_scan_run = (image, list(command), input_data_dir, output_data_dir, dict(outputs))
+        self._task_scan_template = image_template
+
+    # {{.image.NAME}}, {{.image.NAME.ATTR}}: flytekit's placeholders (python_auto_container.py).
+    _PLACEHOLDER = r"{{\s*\.image[s]?\.([a-zA-Z0-9_-]+)(?:\.[a-zA-Z0-9_-]+)?\s*}}"
+
+    def _get_image(self, settings):
+        """The image registered, as flytekit chooses a Python task's: the task's container_image
+        as written (`image_template`) resolved against the registration's images (`pyflyte
+        register --image NAME=REF`, the config file's `images:`), exactly as a ContainerTask
+        with that image resolves it. `image` (resolved by task-scan when it generated this file)
+        stays where the template has nothing to follow or the registration cannot resolve it:
+        a task without container_image (task-scan's default image: never the registration's
+        `default`, which in a mixed project is the Python tasks' image), an image pinned by a
+        push, a template naming an image the registration lacks, and `default` when the
+        registration has none but flytekit's own Python image
+        (cr.flyte.org/flyteorg/flytekit:py3.*). Local runs always use `image`."""
+        import re
+
+        template = self._task_scan_template
+        config = getattr(settings, "image_config", None)
+        if template and config is not None:
+            names = set(re.findall(self._PLACEHOLDER, template, re.IGNORECASE))
+            default = config.default_image
+            if "default" in names and (default is None or default.fqn == "cr.flyte.org/flyteorg/flytekit"):
+                names.add("")  # not the user's: no image named "" exists, so `image` stays
+            if all(config.find_image(name) is not None for name in names):
+                from flytekit.core.python_auto_container import get_registerable_container_image
+
+                return get_registerable_container_image(template, config)
+        return super()._get_image(settings)
 
     def execute(self, **kwargs):
         import os
@@ -573,6 +607,10 @@ std::string emitFlyteTasksPython(const ProjectModel &Model) {
   Out += "\n";
   Out += CppContainerTaskClass;
 
+  std::set<std::string> PinnedKeys;
+  for (const ModelImage &Image : Model.Images)
+    if (!Image.Pinned.empty())
+      PinnedKeys.insert(Image.Key);
   for (const ModelTask &T : Model.Tasks) {
     const ScannedTask &S = T.Source;
     std::vector<std::string> Command = {ExecutableOf[T.ImageKey], "run", S.Name,
@@ -587,6 +625,11 @@ std::string emitFlyteTasksPython(const ProjectModel &Model) {
     Out += fmt::format("{} = CppContainerTask(\n", Variables[S.Name]);
     Out += fmt::format("    name={},\n", pythonStringLiteral(S.Name));
     Out += fmt::format("    image={},\n", pythonStringLiteral(T.Image));
+    // The template as written, for registration (CppContainerTask._get_image), where there
+    // is one to follow: never for an image pinned by a push.
+    const std::string &Template = S.Options.ContainerImage.value_or("");
+    if (Template.find("{{") != std::string::npos && PinnedKeys.count(T.ImageKey) == 0)
+      Out += fmt::format("    image_template={},\n", pythonStringLiteral(Template));
     Out += fmt::format("    command=[{}],\n", fmt::join(CommandLiterals, ", "));
     Out += fmt::format("    input_data_dir={},\n", pythonStringLiteral(InputDataDir));
     Out += fmt::format("    output_data_dir={},\n", pythonStringLiteral(OutputDataDir));
