@@ -1,8 +1,9 @@
 //===- CodeHash.cpp - What a cached task result depends on ----------------===//
 //
 // Flyte's cache key is the project, domain, task name, cache_version and
-// interface (flyteorg/flyte datacatalog/pkg/manager/impl/... transformer):
-// neither the image nor the code. A `cache = true` task without a
+// interface (flyteorg/flyte v1.16.8, flytepropeller/pkg/controller/nodes/
+// catalog/datacatalog/transformer.go, GenerateDatasetIDForTask), plus the
+// inputs: neither the image nor the code. A `cache = true` task without a
 // cache_version gets one derived from this hash (ProjectModel's
 // effectiveCacheVersion), so that a result never outlives the code that
 // made it.
