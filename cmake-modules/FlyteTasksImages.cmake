@@ -244,8 +244,10 @@ foreach(index RANGE ${last})
     if(kind STREQUAL "podman")
       set(pull --pull=never)
     endif()
+    # With the base's ENTRYPOINT replaced, as Kubernetes `command` does on
+    # Flyte (a base's entrypoint script would otherwise run in front).
     execute_process(COMMAND "${tool}" run --rm ${pull} --network=none ${FLYTE_CONTAINER_RUN_ARGS}
-                            "${tag}" "${installed}" --list
+                            --entrypoint "${installed}" "${tag}" --list
                     RESULT_VARIABLE result OUTPUT_VARIABLE listed ERROR_VARIABLE error)
   endif()
   if(NOT result EQUAL 0)

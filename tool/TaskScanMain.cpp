@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "taskscan/Emitters.h"
+#include "taskscan/CacheVersionCheck.h"
 #include "taskscan/ImageLock.h"
 #include "taskscan/Escaping.h"
 #include "taskscan/ImageConfig.h"
@@ -502,6 +503,7 @@ int run(int Argc, const char **Argv) {
     llvm::sys::path::remove_dots(Dir, /*remove_dot_dot=*/false);
     DiagnosticList OutputDiags;
     applyImageLock(Model, Dir, OutputDiags); // pushed digests (<name>_push)
+    checkKeptCacheVersions(Model, Dir, OutputDiags);
     std::vector<GeneratedFile> Files = generateAll(Model, Dir);
     std::vector<std::string> NewDefaultBases = newDockerfilesOnDefaultBase(Model, Dir, Files);
     if (Check && Incomplete) {

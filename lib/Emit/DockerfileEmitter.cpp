@@ -7,9 +7,11 @@
 // `<project>_<key>` next to this Dockerfile.
 //
 // There is no ENTRYPOINT and no CMD: Flyte runs each task with the full
-// command of its ContainerTask (`<install_dir>/<exe> run <task> --inputs ...`),
-// which replaces both, and the base image's own ENTRYPOINT (a GPU image's
-// setup script, say) keeps working in front of it.
+// command of its ContainerTask (`<install_dir>/<exe> run <task> --inputs ...`)
+// as the pod's Kubernetes `command`, which replaces both, the base image's
+// own ENTRYPOINT included: a base's entrypoint script (nvidia/cuda's,
+// apache/spark's) never runs on a cluster, so the executable must not need
+// it, and task-scan runs images the same way (`--entrypoint`).
 //
 // After the COPY a RUN step (exec form: no shell needed in the base) runs
 // the executable's self-check, `<exe> --check-tasks <its tasks>`, inside the

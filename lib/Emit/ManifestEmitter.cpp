@@ -78,7 +78,13 @@ std::string emitManifest(const ProjectModel &Model) {
           J.attribute("retries", S.Options.Retries);
           J.attribute("timeout", optional(S.Options.Timeout));
           J.attribute("cache", S.Options.Cache);
-          J.attribute("cache_version", optional(S.Options.CacheVersion));
+          // The version registered: explicit, or derived from the code.
+          J.attribute("cache_version", optional(effectiveCacheVersion(T)));
+          J.attribute("cache_version_derived",
+                      S.Options.Cache && !S.Options.CacheVersion);
+          J.attribute("code_hash", optional(S.CodeHash));
+          if (!T.CacheVersionCodeHash.empty())
+            J.attribute("cache_version_code_hash", T.CacheVersionCodeHash);
           J.attributeBegin("requests");
           writeResources(J, S.Options.Requests);
           J.attributeEnd();

@@ -161,7 +161,8 @@ std::string resources(const std::vector<std::pair<std::string, std::string>> &R)
   return fmt::format("Resources({})", fmt::join(Args, ", "));
 }
 
-std::string metadata(const TaskOptions &O) {
+std::string metadata(const ModelTask &T) {
+  const TaskOptions &O = T.Source.Options;
   std::vector<std::string> Args;
   Args.push_back(fmt::format("retries={}", O.Retries));
   if (O.Timeout)
@@ -169,9 +170,9 @@ std::string metadata(const TaskOptions &O) {
         fmt::format("timeout=datetime.timedelta(seconds={})", O.TimeoutSeconds));
   if (O.Cache)
     Args.push_back("cache=True");
-  if (O.CacheVersion)
-    Args.push_back(
-        fmt::format("cache_version={}", pythonStringLiteral(*O.CacheVersion)));
+  // Explicit, or derived from the task's code (ProjectModel.h).
+  if (auto Version = effectiveCacheVersion(T))
+    Args.push_back(fmt::format("cache_version={}", pythonStringLiteral(*Version)));
   return fmt::format("TaskMetadata({})", fmt::join(Args, ", "));
 }
 
@@ -198,6 +199,24 @@ class CppContainerTask(ContainerTask):
       before a push.
     A task that can run neither way raises CannotRunLocally, whose one line says what
     to build or set (pyflyte prints a click error as that line, without a traceback).
+
+    On a cluster a failure's reason is the last line of the pod's log, always; what
+    Flyte itself reports depends on its release (flyteorg/flyte; the README's "Failures
+    on each Flyte release"):
+    - _ERROR written, exit 0 (a task with outputs): "OutputsNotFound" on Flyte 1.10 to
+      1.16.8, the task's retries apply, the reason only in the log (CoPilot writes
+      errors.pb, propeller reads error.pb); with flyteorg/flyte#7922, in no release yet,
+      "OutputUploadFailed" with the reason;
+    - a non-zero exit (a task without outputs, a crash): "UnknownError", the task's
+      retries, up to Flyte 1.15.0; from 1.15.1 "Interrupted", a system error retried
+      under the system budget whatever `retries` says (pod_helper.go DemystifyFailure);
+      the message ends with the log's tail, the reason last; exit 137 (SIGKILL):
+      "Interrupted", the task's retries, on every release.
+    Before Flyte 1.16 CoPilot's uploader polls every 2 s: a task that ends within the
+    first poll waits out its 100 s start timeout.
+
+    The image registered follows `pyflyte register --image NAME=REF` as a Python task's
+    does (see _get_image); `image` is what runs locally.
     """
 
     EXECUTABLE_DIR = "FLYTE_TASKS_EXECUTABLE_DIR"
@@ -214,10 +233,41 @@ class CppContainerTask(ContainerTask):
     class CannotRunLocally(_OneLineError):
         """The task cannot run on this machine: the message says what to build or set."""
 
-    def __init__(self, name, image, command, input_data_dir, output_data_dir, inputs, outputs, **kwargs):
+    def __init__(self, name, image, command, input_data_dir, output_data_dir, inputs, outputs,
+                 image_template=None, **kwargs):
         super().__init__(name=name, image=image, command=command, input_data_dir=input_data_dir,
                          output_data_dir=output_data_dir, inputs=inputs, outputs=outputs, **kwargs)
         self._task_scan_run = (image, list(command), input_data_dir, output_data_dir, dict(outputs))
+        self._task_scan_template = image_template
+
+    # {{.image.NAME}}, {{.image.NAME.ATTR}}: flytekit's placeholders (python_auto_container.py).
+    _PLACEHOLDER = r"{{\s*\.image[s]?\.([a-zA-Z0-9_-]+)(?:\.[a-zA-Z0-9_-]+)?\s*}}"
+
+    def _get_image(self, settings):
+        """The image registered, as flytekit chooses a Python task's: the task's container_image
+        as written (`image_template`) resolved against the registration's images (`pyflyte
+        register --image NAME=REF`, the config file's `images:`), exactly as a ContainerTask
+        with that image resolves it. `image` (resolved by task-scan when it generated this file)
+        stays where the template has nothing to follow or the registration cannot resolve it:
+        a task without container_image (task-scan's default image: never the registration's
+        `default`, which in a mixed project is the Python tasks' image), an image pinned by a
+        push, a template naming an image the registration lacks, and `default` when the
+        registration has none but flytekit's own Python image
+        (cr.flyte.org/flyteorg/flytekit:py3.*). Local runs always use `image`."""
+        import re
+
+        template = self._task_scan_template
+        config = getattr(settings, "image_config", None)
+        if template and config is not None:
+            names = set(re.findall(self._PLACEHOLDER, template, re.IGNORECASE))
+            default = config.default_image
+            if "default" in names and (default is None or default.fqn == "cr.flyte.org/flyteorg/flytekit"):
+                names.add("")  # not the user's: no image named "" exists, so `image` stays
+            if all(config.find_image(name) is not None for name in names):
+                from flytekit.core.python_auto_container import get_registerable_container_image
+
+                return get_registerable_container_image(template, config)
+        return super()._get_image(settings)
 
     def execute(self, **kwargs):
         import os
@@ -557,6 +607,10 @@ std::string emitFlyteTasksPython(const ProjectModel &Model) {
   Out += "\n";
   Out += CppContainerTaskClass;
 
+  std::set<std::string> PinnedKeys;
+  for (const ModelImage &Image : Model.Images)
+    if (!Image.Pinned.empty())
+      PinnedKeys.insert(Image.Key);
   for (const ModelTask &T : Model.Tasks) {
     const ScannedTask &S = T.Source;
     std::vector<std::string> Command = {ExecutableOf[T.ImageKey], "run", S.Name,
@@ -571,6 +625,11 @@ std::string emitFlyteTasksPython(const ProjectModel &Model) {
     Out += fmt::format("{} = CppContainerTask(\n", Variables[S.Name]);
     Out += fmt::format("    name={},\n", pythonStringLiteral(S.Name));
     Out += fmt::format("    image={},\n", pythonStringLiteral(T.Image));
+    // The template as written, for registration (CppContainerTask._get_image), where there
+    // is one to follow: never for an image pinned by a push.
+    const std::string &Template = S.Options.ContainerImage.value_or("");
+    if (Template.find("{{") != std::string::npos && PinnedKeys.count(T.ImageKey) == 0)
+      Out += fmt::format("    image_template={},\n", pythonStringLiteral(Template));
     Out += fmt::format("    command=[{}],\n", fmt::join(CommandLiterals, ", "));
     Out += fmt::format("    input_data_dir={},\n", pythonStringLiteral(InputDataDir));
     Out += fmt::format("    output_data_dir={},\n", pythonStringLiteral(OutputDataDir));
@@ -581,7 +640,7 @@ std::string emitFlyteTasksPython(const ProjectModel &Model) {
       Out += fmt::format("    requests={},\n", resources(S.Options.Requests));
     if (!S.Options.Limits.empty())
       Out += fmt::format("    limits={},\n", resources(S.Options.Limits));
-    Out += fmt::format("    metadata={},\n", metadata(S.Options));
+    Out += fmt::format("    metadata={},\n", metadata(T));
     Out += ")\n";
   }
   return Out;

@@ -104,6 +104,20 @@ std::string annotationKey(const ScannedTask &T) {
 
 } // namespace
 
+std::optional<std::string> effectiveCacheVersion(const ModelTask &T) {
+  const TaskOptions &O = T.Source.Options;
+  if (O.CacheVersion || !O.Cache)
+    return O.CacheVersion;
+  // The pinned digest: pushed (T.Image is then `repo@sha256:..`, ImageLock)
+  // or pinned in the configuration.
+  llvm::StringRef Image = T.Image, Digest;
+  size_t At = Image.rfind('@');
+  if (At != llvm::StringRef::npos)
+    Digest = Image.drop_front(At + 1);
+  std::string Key = fmt::format("{}\n{}", T.Source.CodeHash.value_or(""), Digest);
+  return "code-" + llvm::utohexstr(llvm::xxh3_64bits(Key), /*LowerCase=*/true, 16);
+}
+
 ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
                                const ImageConfig &Config,
                                const ModelOptions &Options,
@@ -123,12 +137,18 @@ ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
   // under one name are the duplicate-name error below. Ordered by name so
   // that nothing below depends on the order of sources or threads.
   std::map<std::string, const ScannedTask *> ByIdentity;
+  // A task in a header, seen from several TUs, may use functions that only
+  // some of them define: its code hash joins what each saw, in an order
+  // that does not depend on theirs.
+  std::map<std::string, std::set<std::string>> CodeHashes;
   std::set<std::string> Defined;
   for (const TranslationUnitResult &U : Units)
     for (const ScannedTask &T : U.Tasks) {
       auto [It, New] = ByIdentity.emplace(T.identity() + '\0' + annotationKey(T), &T);
       if (!New && T.Definition < It->second->Definition)
         It->second = &T;
+      if (T.CodeHash)
+        CodeHashes[T.identity()].insert(*T.CodeHash);
       Defined.insert(T.Function);
     }
   std::vector<const ScannedTask *> Tasks;
@@ -168,6 +188,10 @@ ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
           .Notes.push_back({T->Annotation, Image.WarningNote});
     ModelTask MT;
     MT.Source = *T;
+    const std::set<std::string> &Seen = CodeHashes[T->identity()];
+    if (Seen.size() > 1)
+      MT.Source.CodeHash = llvm::utohexstr(
+          llvm::xxh3_64bits(llvm::join(Seen, " ")), /*LowerCase=*/true, 16);
     MT.Image = Image.Reference;
     MT.DisplayFile = displayPath(T->Definition.File, Options.BaseDirectory);
     if (!Image.ConfiguredKey.empty())

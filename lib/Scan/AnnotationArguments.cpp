@@ -466,9 +466,6 @@ validateTaskArguments(const std::vector<AnnotationArgument> &Args,
   }
   llvm::sort(Options.Requests);
   llvm::sort(Options.Limits);
-  if (Options.Cache && !Options.CacheVersion)
-    Problem("task-scan-cache-version", "cache",
-            "'cache = true' needs a 'cache_version' string");
   return Problems;
 }
 

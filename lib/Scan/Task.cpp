@@ -142,6 +142,7 @@ Value toJson(const ScannedTask &T) {
       {"timeout_seconds", O.TimeoutSeconds},
       {"cache", O.Cache},
       {"cache_version", optionalString(O.CacheVersion)},
+      {"code_hash", optionalString(T.CodeHash)},
       {"requests", pairsToJson(O.Requests)},
       {"limits", pairsToJson(O.Limits)},
   };
@@ -181,6 +182,7 @@ bool fromJson(const Value &J, ScannedTask &T) {
       !readOptionalString(*O, "explicit_name", Opt.Name) ||
       !readOptionalString(*O, "timeout", Opt.Timeout) ||
       !readOptionalString(*O, "cache_version", Opt.CacheVersion) ||
+      !readOptionalString(*O, "code_hash", T.CodeHash) ||
       !pairsFromJson(O->get("requests"), Opt.Requests) ||
       !pairsFromJson(O->get("limits"), Opt.Limits))
     return false;

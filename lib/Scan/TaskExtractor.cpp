@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "TaskExtractor.h"
+#include "CodeHash.h"
 
 #include "taskscan/AnnotationArguments.h"
 #include "taskscan/Escaping.h"
@@ -717,6 +718,36 @@ void extractTasks(ASTContext &Ctx, llvm::StringRef WorkingDirectory,
   Extractor E(Ctx, WorkingDirectory, Result, HeadersMissing);
   AnnotationVisitor(E).TraverseDecl(Ctx.getTranslationUnitDecl());
   E.finish();
+}
+
+namespace {
+
+/// Every annotated function definition, for hashCachedTaskCode.
+class DefinitionVisitor : public RecursiveASTVisitor<DefinitionVisitor> {
+public:
+  std::vector<const FunctionDecl *> Definitions;
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->doesThisDeclarationHaveABody() && !FD->isTemplateInstantiation() &&
+        taskAnnotation(FD))
+      Definitions.push_back(FD);
+    return true;
+  }
+};
+
+} // namespace
+
+void hashCachedTaskCode(ASTContext &Ctx, llvm::StringRef WorkingDirectory,
+                        TranslationUnitResult &Result) {
+  DefinitionVisitor Visitor;
+  Visitor.TraverseDecl(Ctx.getTranslationUnitDecl());
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (ScannedTask &Task : Result.Tasks) {
+    if (!Task.Options.Cache)
+      continue;
+    for (const FunctionDecl *Def : Visitor.Definitions)
+      if (positionOf(SM, Def->getLocation(), WorkingDirectory) == Task.Definition)
+        Task.CodeHash = taskCodeHash(Def, SM);
+  }
 }
 
 } // namespace taskscan

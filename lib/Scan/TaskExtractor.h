@@ -19,6 +19,12 @@ inline constexpr const char *TaskAnnotation = "flyte.task";
 void extractTasks(clang::ASTContext &Ctx, llvm::StringRef WorkingDirectory,
                   TranslationUnitResult &Result, bool HeadersMissing = false);
 
+/// Sets the CodeHash of every `cache = true` task of \p Result from \p Ctx,
+/// an AST of the same translation unit parsed with the bodies of the
+/// project's functions (the scan's own skips them all).
+void hashCachedTaskCode(clang::ASTContext &Ctx, llvm::StringRef WorkingDirectory,
+                        TranslationUnitResult &Result);
+
 /// \p Path as clang's SourceManager named it, made absolute; ".." stays
 /// (only the file system knows what it names: RealPath.h).
 std::string absolutePath(llvm::StringRef WorkingDirectory, llvm::StringRef Path);

@@ -334,6 +334,47 @@ private:
   bool ToleratesMissingHeaders;
 };
 
+/// The second parse of a translation unit that holds `cache = true` tasks:
+/// with the bodies of every function outside system headers, which the code
+/// hash of a task reads (CodeHash.h). Its diagnostics are the first parse's
+/// business and are dropped.
+class CodeHashConsumer : public ASTConsumer {
+public:
+  CodeHashConsumer(const CompilerInstance &CI, std::string WorkingDirectory,
+                   TranslationUnitResult &Result)
+      : CI(CI), WorkingDirectory(std::move(WorkingDirectory)), Result(Result) {}
+  bool shouldSkipFunctionBody(Decl *D) override {
+    return CI.getSourceManager().isInSystemHeader(D->getLocation());
+  }
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    hashCachedTaskCode(Ctx, WorkingDirectory, Result);
+  }
+
+private:
+  const CompilerInstance &CI;
+  std::string WorkingDirectory;
+  TranslationUnitResult &Result;
+};
+
+class CodeHashAction : public ASTFrontendAction {
+public:
+  CodeHashAction(std::string WorkingDirectory, TranslationUnitResult &Result)
+      : WorkingDirectory(std::move(WorkingDirectory)), Result(Result) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 llvm::StringRef) override {
+    return std::make_unique<CodeHashConsumer>(CI, WorkingDirectory, Result);
+  }
+  bool BeginSourceFileAction(CompilerInstance &CI) override {
+    // Asks the consumer, which skips only system headers' bodies.
+    CI.getFrontendOpts().SkipFunctionBodies = true;
+    return true;
+  }
+
+private:
+  std::string WorkingDirectory;
+  TranslationUnitResult &Result;
+};
+
 } // namespace
 
 std::vector<std::string> scanCommandLine(const ScanJob &Job,
@@ -399,6 +440,18 @@ TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
     Result.Diagnostics.error("clang-diagnostic-error", {Result.MainFile, 0, 0},
                              "clang could not parse this file with its compile "
                              "command");
+  bool HasCachedTask = llvm::any_of(
+      Result.Tasks, [](const ScannedTask &T) { return T.Options.Cache; });
+  if (HasCachedTask && !Result.Diagnostics.hasErrors()) {
+    // The same files again (the file system is the first parse's), now with
+    // the bodies a cached task's result depends on.
+    tooling::ToolInvocation Bodies(
+        scanCommandLine(Job, Options),
+        std::make_unique<CodeHashAction>(Job.Directory, Result), Files.get());
+    IgnoringDiagConsumer Quiet;
+    Bodies.setDiagnosticConsumer(&Quiet);
+    Bodies.run();
+  }
   return Result;
 }
 

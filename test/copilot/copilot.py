@@ -273,17 +273,141 @@ def run_pod(work, task, values, executable_of, timeout=60):
         command.append(executable_of(word))
     done = subprocess.run(command, capture_output=True, timeout=timeout)
     stderr = done.stderr.decode("utf-8", "replace")
-    # pod_helper.go, DemystifyFailure: a container that exits non-zero fails the pod; without a
-    # pod reason the code stays "UnknownError", which is a system error ("Interrupted"), and the
-    # uploader's error document is never read.
+    # A container that exits non-zero fails the pod: Result "system" here; what each Flyte release
+    # then reports (pod_helper.go DemystifyFailure) is flyte_outcome's business, below.
     if done.returncode != 0:
         return Result("system", message="Interrupted", exit_status=done.returncode, stderr=stderr)
     if not task["outputs"]:
         return Result("success", outputs={}, exit_status=0, stderr=stderr)
     # cmd/sidecar.go: the sidecar waited for the task container, uploads, and on an error writes
-    # an error document (code "OutputUploadFailed", kind RECOVERABLE) and exits 0: the pod
-    # succeeds and the plugin reports the document as the task's error with that message.
+    # an error document (code "OutputUploadFailed", kind RECOVERABLE) and exits 0: Result "user"
+    # with the document's message. Whether Flyte reads that document depends on the release
+    # (flyte_outcome: on v1.10-v1.16.8 it does not).
     try:
         return Result("success", outputs=recursive_upload(outputs, task["outputs"]), exit_status=0, stderr=stderr)
     except UploadFailed as e:
         return Result("user", message=str(e), exit_status=0, stderr=stderr)
+
+
+# --- What Flyte makes of the pod, release by release ---------------------------------------------
+#
+# run_pod() above says what the pod did and what CoPilot's uploader wrote. What the user then sees
+# depends on the Flyte release; each rule names the file and the tags it was read at in
+# flyteorg/flyte. Releases modelled (those whose rules differ, plus a future one):
+
+V1_13 = "v1.13.0"   # also v1.10.x-v1.14.x: read at v1.13.0
+V1_15_0 = "v1.15.0"  # the last release before #6259
+V1_15_1 = "v1.15.1"  # #6259 "pod helper node preemption handling": UnknownError is a system error
+V1_15_3 = "v1.15.3"  # the last release before #6501 (the uploader's signal watcher)
+V1_16 = "v1.16.8"    # v1.16.0-v1.16.8: read at v1.16.8; master (2026-08-20) alike
+PR_7922 = "pr7922"   # flyteorg/flyte#7922: not in any release (not even master) of the mirror read
+RELEASES = (V1_13, V1_15_0, V1_15_1, V1_15_3, V1_16, PR_7922)
+
+# flytepropeller/pkg/controller/config/config.go: max-node-retries-system-failures defaults to 3
+# (v1.13.0 to v1.16.8); a task's `retries` is the budget of every other failure
+# (nodes/executor.go, isEligibleForRetry: SYSTEM kind counts GetSystemFailures against it).
+SYSTEM_RETRIES = 3
+
+
+def _release_key(release):
+    if release == PR_7922:
+        return (99,)
+    return tuple(int(p) for p in release.lstrip("v").split("."))
+
+
+def _at_least(release, tag):
+    return _release_key(release) >= _release_key(tag)
+
+
+class Outcome:
+    """What Flyte reports for one attempt: phase "SUCCEEDED" or "FAILED", the error's code, the
+    budget its retries come from ("task": the task's `retries`; "system": the system budget) and
+    `shown`, the message a user reads in the console and `pyflyte`; `log` is the pod's log."""
+
+    def __init__(self, phase, code="", budget="", shown="", log=""):
+        self.phase, self.code, self.budget, self.shown, self.log = phase, code, budget, shown, log
+
+    def __repr__(self):
+        return f"Outcome({self.phase}, {self.code!r}, budget={self.budget}, shown={self.shown!r})"
+
+
+def termination_message(log):
+    """The container's termination message: the pod spec's TerminationMessagePolicy is
+    FallbackToLogsOnError (flyteplugins/.../flytek8s/container_helper.go BuildRawContainer and
+    copilot.go, v1.13.0 and v1.16.8): with no /dev/termination-log, Kubernetes uses the tail of
+    the log, at most 80 lines and 2048 bytes."""
+    lines = log.splitlines(keepends=True)[-80:]
+    return "".join(lines).encode("utf-8", "replace")[-2048:].decode("utf-8", "replace")
+
+
+def flyte_outcome(release, pod, container="primary"):
+    """pod: a run_pod() Result. Returns what `release` makes of it."""
+    log = pod.stderr
+    if pod.kind == "success":
+        return Outcome("SUCCEEDED", log=log)
+    if pod.exit_status is None:
+        # The downloader (an init container) failed: the pod fails before the task starts.
+        return Outcome("FAILED", "Interrupted" if _at_least(release, V1_15_1) else "UnknownError",
+                       "system" if _at_least(release, V1_15_1) else "task", pod.message, log)
+    if pod.exit_status != 0:
+        # The pod failed: plugins/k8s/pod/plugin.go DemystifyPodStatus -> flytek8s/pod_helper.go
+        # DemystifyFailure. A raw-container pod has no primary-container annotation (pod/plugin.go
+        # BuildResource: not for rawContainerTaskType), so primaryContainerName is "".
+        message = ("Pod failed. No message received from kubernetes.\r\n"
+                   f"[{container}] terminated with exit code ({pod.exit_status}). Reason [Error]. "
+                   f"Message: \n{termination_message(log)}.")
+        if pod.exit_status == 137:
+            # SIGKILL: code "Interrupted"; a system error only when the killed container is the
+            # primary one (>= v1.15.1), which a raw container never names: the task's budget.
+            return Outcome("FAILED", "Interrupted", "task", message, log)
+        if _at_least(release, V1_15_1):
+            # #6259 (v1.15.1): a code still "UnknownError" (no pod reason, no OOMKilled, no
+            # SIGKILL) is a system error: PhaseInfoSystemRetryableFailure(Interrupted, ...).
+            return Outcome("FAILED", "Interrupted", "system", message, log)
+        # <= v1.15.0: PhaseInfoRetryableFailure("UnknownError", ...): a USER kind, task budget.
+        return Outcome("FAILED", "UnknownError", "task", message, log)
+    # Exit 0 and an uploader error document ("User Error: <_ERROR>", code OutputUploadFailed,
+    # kind RECOVERABLE: flytecopilot/cmd/sidecar.go Sidecar, root.go UploadError). The sidecar
+    # writes it as <output prefix>/errors.pb (root.go: --err-output-name defaults to
+    # "errors.pb"; flytek8s/copilot.go SidecarCommandArgs never passes the flag), but propeller
+    # reads error.pb (pluginmachinery/ioutils/paths.go ErrorsSuffix): v1.13.0 to v1.16.8 alike.
+    if release == PR_7922:
+        # As flyteorg/flyte#7922 is described (the two names agree): the document is read
+        # (ioutils/remote_file_output_reader.go errorDoc2ExecutionError): its code and message,
+        # recoverable, kind from its origin (unset: not SYSTEM): the task's budget.
+        return Outcome("FAILED", "OutputUploadFailed", "task", pod.message, log)
+    # No error.pb, no outputs.pb: nodes/task/handler.go ValidateOutput: "OutputsNotFound",
+    # "Outputs not generated by task execution", IsRecoverable, no kind: the task's budget.
+    return Outcome("FAILED", "OutputsNotFound", "task", "Outputs not generated by task execution", log)
+
+
+def reason_reaches_user(outcome, reason):
+    """Whether a user finds `reason`: in the message Flyte shows, or as the last line of the pod's
+    log (the only place on releases that drop the error document)."""
+    lines = outcome.log.rstrip("\n").split("\n")
+    return reason in outcome.shown or lines[-1] == reason
+
+
+def uploader_wait(release, task_seconds, poll=2.0, start_timeout=100.0, cycles=2):
+    """Seconds the uploader sidecar waits after the task container exits before it uploads.
+    Before v1.16.0 (flytecopilot/cmd/sidecar.go, v1.13.0-v1.15.3): the default watcher is the
+    shared-process-namespace one (containerwatcher/spns_watcher.go), polling every 2 s
+    (NewSharedProcessNSWatcher(ctx, time.Second*2, 2)); WaitToStart waits for the task's process
+    to be seen, at most --start-timeout (flytek8s/config/config.go StartTimeout: 100 s, passed by
+    flytek8s/copilot.go SidecarCommandArgs), then WaitToExit wants 2 polls in a row without it.
+    A task that ends before the first poll is never seen: the sidecar waits out the start
+    timeout. From v1.16.0 (#6501) the signal watcher (containerwatcher, SignalWatcher) is told
+    of the exit: no polling. Both start together (t = 0)."""
+    if _at_least(release, "v1.16.0"):
+        return 0.0
+    seen = poll <= task_seconds  # the first poll, at t = 2 s, finds the process running
+    if not seen:
+        start = start_timeout
+    else:
+        start = poll
+    # WaitToExit: a fresh ticker from `start`; the process is gone at task_seconds.
+    t, missing = start, 0
+    while missing < cycles:
+        t += poll
+        missing = missing + 1 if t >= task_seconds else 0
+    return t - task_seconds

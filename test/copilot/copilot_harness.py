@@ -119,7 +119,27 @@ def check(pods, task_name, tasks, values, expected, executable_of):
         fail(f"{label}: expected a {kind} error matching {pattern!r}, got {result!r}")
     else:
         print(f"ok   {label} -> {kind} error {result.message!r}"[:240])
+    check_reason_reaches_user(label, result)
     return result
+
+
+def check_reason_reaches_user(label, result):
+    """In every failure the reason is the last line of the task's stderr (the _ERROR text, when
+    there is one), so that it reaches the user on every Flyte release, whatever that release does
+    with the error document (copilot.flyte_outcome)."""
+    lines = result.stderr.rstrip("\n").split("\n")
+    reason = lines[-1]
+    if not reason.startswith("task "):
+        fail(f"{label}: the last line of stderr is not the reason: {result.stderr!r}")
+        return
+    if result.kind == "user" and result.message.startswith("User Error: "):
+        written = result.message[len("User Error: "):].rstrip("\n")
+        if written != reason:
+            fail(f"{label}: _ERROR says {written!r}, the last line of stderr {reason!r}")
+    for release in copilot.RELEASES:
+        outcome = copilot.flyte_outcome(release, result)
+        if outcome.phase != "FAILED" or not copilot.reason_reaches_user(outcome, reason):
+            fail(f"{label}: on Flyte {release} the reason {reason!r} does not reach the user: {outcome!r}")
 
 
 NAN, INF = math.nan, math.inf

@@ -142,12 +142,20 @@ class EntrypointTest : public ::testing::Test {
     EXPECT_FALSE(fs::exists(outputs_));
   }
 
-  /// A usage error: exit status 2, `message` on stderr, and no trace in the outputs folder.
+  /// The last line of `text` (without its newline).
+  static std::string lastLine(std::string text) {
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    std::size_t newline = text.rfind('\n');
+    return newline == std::string::npos ? text : text.substr(newline + 1);
+  }
+
+  /// A usage error: exit status 2, `message` on the last line of stderr, and no trace in the
+  /// outputs folder.
   void expectUsageError(const Strings& args, const std::string& message) {
     Result result = run(args);
     EXPECT_EQ(result.status, 2) << result.err;
-    EXPECT_NE(result.err.find(message), std::string::npos) << "stderr: " << result.err;
-    EXPECT_NE(result.err.find("--help"), std::string::npos) << result.err;
+    EXPECT_NE(lastLine(result.err).find(message), std::string::npos) << "stderr: " << result.err;
+    EXPECT_NE(lastLine(result.err).find("--help"), std::string::npos) << result.err;
     EXPECT_EQ(result.out, "");
     EXPECT_EQ(outputFiles(), Strings{});
   }
@@ -785,8 +793,26 @@ TEST_F(EntrypointTest, OutputsFolderThatCannotBeCreated) {
   input("s", "x");
   Result result = runTask("ml.split");
   EXPECT_EQ(result.status, 1);
-  EXPECT_EQ(result.err.rfind("task ml.split: cannot create the outputs directory \"", 0), 0u) << result.err;
+  // The reason last: on Flyte releases that do not read the error document, the log is where
+  // the user finds it (runtime.hpp, top comment).
+  EXPECT_EQ(lastLine(result.err).rfind("task ml.split: cannot create the outputs directory \"", 0), 0u)
+      << result.err;
   EXPECT_NE(result.err.find("cannot report the failure in _ERROR"), std::string::npos) << result.err;
+}
+
+TEST_F(EntrypointTest, CrashEndsTheLogWithItsReason) {
+  // A crash writes no _ERROR; the pod fails and Flyte shows the log's tail: the reason is its
+  // last line, and the process still dies by the signal (a non-zero exit for Flyte).
+  const std::pair<std::string, std::string> cases[] = {
+      {"segv", "task sample.crash: crashed: SIGSEGV (invalid memory access)"},
+      {"abort", "task sample.crash: crashed: SIGABRT (aborted: a failed assert or std::abort)"}};
+  for (const auto& [how, line] : cases) {
+    input("how", how);
+    Result result = runTask("sample.crash");
+    EXPECT_EQ(result.status, -1) << how << ": not killed by a signal: " << result.err;
+    EXPECT_EQ(lastLine(result.err), line) << result.err;
+    EXPECT_EQ(result.err.rfind("working on it\n", 0), 0u) << result.err;
+  }
 }
 
 TEST_F(EntrypointTest, FailureLeavesOtherFilesOfTheOutputsFolderAlone) {

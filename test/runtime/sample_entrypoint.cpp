@@ -28,6 +28,7 @@ std::tuple<long, std::string> small_then_big(long size);
 std::tuple<std::string, std::filesystem::path> small_then_fifo(const std::string& dir);
 void fail(const std::string& message);
 void fail_unknown();
+long crash(const std::string& how);
 }  // namespace sample
 
 namespace {
@@ -98,6 +99,11 @@ void run_12(flyte::runtime::TaskIO& io) {
 
 void run_13(flyte::runtime::TaskIO&) { ::sample::fail_unknown(); }
 
+void run_14(flyte::runtime::TaskIO& io) {
+  auto a0 = io.input<std::string>("how");
+  io.output("o0", ::sample::crash(a0));
+}
+
 // One task per supported type that returns its input: what task-scan would generate for
 // `T echo(T v) { return v; }`.
 template <class T>
@@ -128,6 +134,7 @@ const flyte::runtime::Task kTasks[] = {
     {"sample.small_then_fifo", {"dir"}, {"o0", "o1"}, &run_11},
     {"sample.fail", {"message"}, {}, &run_12},
     {"sample.fail_unknown", {}, {}, &run_13},
+    {"sample.crash", {"how"}, {"o0"}, &run_14},
     echo<bool>("echo.bool"),
     echo<short>("echo.short"),
     echo<unsigned short>("echo.ushort"),

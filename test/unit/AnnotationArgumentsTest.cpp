@@ -108,7 +108,6 @@ TEST(AnnotationArgumentsTest, ReportsEachProblem) {
       {"timeout = \"0s\"", "task-scan-argument-value: 'timeout' must be a positive duration such as \"90s\", \"10m\" or \"1h30m\", got \"0s\""},
       {"timeout = \"5m10h\"", "task-scan-argument-value: 'timeout' must be a positive duration such as \"90s\", \"10m\" or \"1h30m\", got \"5m10h\""},
       {"requests_mem = \"4GB\"", "task-scan-resource-quantity: 'requests_mem' must be a Kubernetes quantity such as \"500m\", \"2\" or \"4Gi\", got \"4GB\""},
-      {"cache = true", "task-scan-cache-version: 'cache = true' needs a 'cache_version' string"},
       {"cache_version = \"a\nb\"", "task-scan-argument-value: 'cache_version' must be a non-empty string of printable characters"},
   };
   for (const Case &C : Cases) {
@@ -117,6 +116,15 @@ TEST(AnnotationArgumentsTest, ReportsEachProblem) {
     ASSERT_EQ(P.size(), 1u) << C.Text;
     EXPECT_EQ(P[0], C.Problem);
   }
+}
+
+// SPEC section 6: cache = true alone is valid; the version is derived from
+// the code later (ProjectModel's effectiveCacheVersion).
+TEST(AnnotationArguments, CacheWithoutVersionIsValid) {
+  TaskOptions O;
+  EXPECT_TRUE(problems("cache = true", O).empty());
+  EXPECT_TRUE(O.Cache);
+  EXPECT_FALSE(O.CacheVersion.has_value());
 }
 
 // Each unit of a timeout counts as itself (s = 1, m = 60, h = 3600), alone

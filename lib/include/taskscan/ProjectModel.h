@@ -22,7 +22,16 @@ struct ModelTask {
   std::string Image;       ///< The resolved reference.
   std::string ImageKey;
   std::string DisplayFile; ///< Definition file, relative to the base dir.
+  /// An explicit cache_version's code hash when it was first generated
+  /// (carried in manifest.json; see checkKeptCacheVersions); else empty.
+  std::string CacheVersionCodeHash;
 };
+
+/// The cache_version the task registers with: the explicit one; else, for
+/// `cache = true`, one derived from its code (`code-` and 16 hex digits of
+/// a hash of ScannedTask::CodeHash and the digest its image is pinned by,
+/// when it is): a cached result never outlives the code that made it.
+std::optional<std::string> effectiveCacheVersion(const ModelTask &T);
 
 struct ModelImage {
   std::string Key;        ///< [a-z0-9_-]+, unique, stable.

@@ -75,6 +75,10 @@ struct ScannedTask {
   std::string ReturnType = "void";
   bool ReturnsTuple = false; ///< std::tuple/std::pair: outputs o0, o1, ...
   TaskOptions Options;
+  /// With `cache = true`: a hash of the code its result depends on (the
+  /// definition and the project functions it uses, as Clang parsed them:
+  /// lib/Scan/CodeHash.h); a derived cache_version comes from it.
+  std::optional<std::string> CodeHash;
 
   /// Identity of the function across translation units (a header's inline
   /// task seen from two files is one task).

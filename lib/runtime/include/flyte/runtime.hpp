@@ -20,9 +20,14 @@
 // How a failure reaches Flyte (flyteorg/flyte, flytecopilot/data/upload.go RecursiveUpload and
 // flyteplugins/go/tasks/pluginmachinery/flytek8s/pod_helper.go DemystifyFailure): for a task
 // with outputs, CoPilot's uploader waits for the task container to exit and turns `_ERROR` into
-// the task's user error with that text, so the executable writes `_ERROR` and exits 0; a non-zero
-// exit would fail the pod, which Flyte reports as a system error without the text. A task without
-// outputs has no uploader and no outputs folder: its exit status is all Flyte sees, so it exits 1.
+// an error document, so the executable writes `_ERROR` and exits 0 (a non-zero exit fails the
+// pod, a system error from Flyte 1.15.1 on). On the v1 releases up to 1.16.8 the document is
+// written where propeller does not read it (errors.pb against error.pb): Flyte reports
+// "OutputsNotFound" and the reason is only in the pod's log. A task without outputs has no
+// uploader and no outputs folder: its exit status is all Flyte sees, so it exits 1, and Flyte
+// shows the log's tail (FallbackToLogsOnError). So in every failure the reason is the last line
+// on stderr, the line a reader of the log (or of that tail) finds first; test/copilot/copilot.py
+// has the rules per release.
 //
 // Only the C++17 standard library is used, so task images stay small.
 
@@ -48,6 +53,17 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+// A crash of the task (SIGSEGV, SIGABRT, ...) still ends the log with its reason: a handler
+// writes one prepared line with write(2), which is safe in a signal handler, and the process
+// then dies by the same signal. POSIX only; elsewhere a crash says nothing.
+#if defined(__unix__) || defined(__APPLE__)
+#include <csignal>
+#include <unistd.h>
+#define FLYTE_RUNTIME_CRASH_LINE 1
+#else
+#define FLYTE_RUNTIME_CRASH_LINE 0
+#endif
 
 // The runtime formats and parses floats with std::to_chars/std::from_chars where the standard
 // library has them for floating point (libstdc++ 11+, MSVC), and falls back to
@@ -939,6 +955,61 @@ inline CommandLine parseCommandLine(int argc, char** argv, const Task* tasks, st
 
 // --- Running a task ------------------------------------------------------------------------------
 
+/// While a task runs: a crash prints `task NAME: crashed: SIGSEGV (invalid memory access)` as the
+/// last line of stderr, then the process dies by that signal as it would have (exit status 128+N
+/// in a container: a pod failure Flyte shows with the log's tail).
+class CrashLine {
+ public:
+#if FLYTE_RUNTIME_CRASH_LINE
+  explicit CrashLine(const Task& task) {
+    std::string prefix = toOneLine("task " + std::string(task.name)).substr(0, sizeof(prefix_) - 16) + ": crashed: ";
+    prefix.copy(prefix_, prefix.size());
+    prefixLength_ = prefix.size();
+    for (int signal : kSignals) std::signal(signal, &CrashLine::handle);
+  }
+  ~CrashLine() {
+    for (int signal : kSignals) std::signal(signal, SIG_DFL);
+  }
+  CrashLine(const CrashLine&) = delete;
+  CrashLine& operator=(const CrashLine&) = delete;
+
+ private:
+  static constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+
+  template <std::size_t N>
+  static void put(const char (&text)[N]) {
+    put(text, N - 1);
+  }
+  static void put(const char* text, std::size_t size) {
+    while (size > 0) {
+      ssize_t written = ::write(2, text, size);
+      if (written <= 0) return;
+      text += written;
+      size -= static_cast<std::size_t>(written);
+    }
+  }
+
+  static void handle(int signal) {
+    put("\n");  // the task may have left a line unfinished
+    put(prefix_, prefixLength_);
+    switch (signal) {
+      case SIGSEGV: put("SIGSEGV (invalid memory access)\n"); break;
+      case SIGBUS: put("SIGBUS (invalid memory access)\n"); break;
+      case SIGFPE: put("SIGFPE (arithmetic error, such as an integer division by zero)\n"); break;
+      case SIGILL: put("SIGILL (illegal instruction)\n"); break;
+      default: put("SIGABRT (aborted: a failed assert or std::abort)\n"); break;
+    }
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+  }
+
+  static inline char prefix_[512];
+  static inline std::size_t prefixLength_ = 0;
+#else
+  explicit CrashLine(const Task&) {}
+#endif
+};
+
 class TaskRunner {
  public:
   /// Runs the task and writes (or prints) its outputs; returns the exit status.
@@ -948,6 +1019,7 @@ class TaskRunner {
     std::string failure;
     try {
       if (line.outputDir) removeStaleError(*line.outputDir);
+      CrashLine crashLine(task);
       task.run(io);
       if (line.outputDir) {
         writeOutputs(io.outputs_, *line.outputDir);
@@ -982,7 +1054,14 @@ class TaskRunner {
   /// 1, and writes `_ERROR` only into an outputs folder that exists (a local runner's).
   static int reportFailure(const Task& task, const std::string& failure, const std::optional<fs::path>& outputDir) {
     std::string message = toOneLine("task " + std::string(task.name) + ": " + failure);
+    int status = writeError(task, message, outputDir);
+    // Last, after anything about _ERROR itself: the line the log shows last.
     std::cerr << message << '\n';
+    return status;
+  }
+
+  /// Writes `_ERROR` where Flyte (or a local runner) reads it; returns the exit status.
+  static int writeError(const Task& task, const std::string& message, const std::optional<fs::path>& outputDir) {
     if (!outputDir) return 1;
     bool hasOutputs = !task.outputs.empty();
     try {
@@ -1040,8 +1119,8 @@ inline int runMain(int argc, char** argv, const Task* tasks, std::size_t count) 
         return TaskRunner::run(line);
     }
   } catch (const UsageError& error) {
-    std::cerr << program << ": " << toOneLine(error.what()) << "\n"
-              << "Try '" << program << " --help' for more information.\n";
+    // One line, the reason last of the log (see the comment at the top).
+    std::cerr << program << ": " << toOneLine(error.what()) << " (see '" << program << " --help')\n";
   }
   return 2;
 }
