@@ -240,7 +240,8 @@ def check_example_workflow(python, src, work, out, built):
             print(f"ok   {label}")
 
     temporary = os.path.join(work, "tmp")  # what the runs leave behind
-    os.makedirs(temporary, exist_ok=True)
+    shutil.rmtree(temporary, ignore_errors=True)
+    os.makedirs(temporary)
     env.update(TMPDIR=temporary)
     status, output = pyflyte_run(python, run_dir, env)
     expect("pyflyte run, host mode, no container engine", status, output, 0,
