@@ -110,10 +110,25 @@ void filesOfTranslationUnit(const clang::CompilerInstance &CI,
   // appears when a header is created there or when a link on its path
   // (`-Ilink/../inc`) is re-pointed at a tree where it exists. Its miss is
   // a lookup whose answer can change like any other.
-  for (const clang::HeaderSearchOptions::Entry &E : CI.getHeaderSearchOpts().UserEntries)
-    if (!E.IsFramework &&
-        (E.Group == clang::frontend::Quoted || E.Group == clang::frontend::Angled))
-      Project.push_back(Real.anyPath(E.Path));
+  // One that names the same directory as one searched before it
+  // (`-Iln2/../inc -Iln/../inc` while ln and ln2 point into one tree) is
+  // dropped by clang as a duplicate and never looked in. Re-pointing a link
+  // can make it another directory, searched in its place, so every miss in
+  // its twin is also kept under its own name (below): the lookups it would make.
+  std::vector<std::pair<std::string, std::string>> Duplicates; // named -> twin
+  for (const clang::HeaderSearchOptions::Entry &E : CI.getHeaderSearchOpts().UserEntries) {
+    if (E.IsFramework ||
+        (E.Group != clang::frontend::Quoted && E.Group != clang::frontend::Angled))
+      continue;
+    Project.push_back(Real.anyPath(E.Path));
+    llvm::SmallString<256> Named(E.Path);
+    if (CI.getVirtualFileSystem().makeAbsolute(Named) || Searched.count(Named.str()))
+      continue;
+    std::string RealDir = Real.directory(Named); // a last component may be a link
+    for (const auto &S : Searched)
+      if (S.second == RealDir)
+        Duplicates.emplace_back(std::string(Named), S.first().str());
+  }
   auto InSystem = [&](llvm::StringRef Path) {
     return llvm::any_of(System, [&](const std::string &Dir) { return isWithin(Path, Dir); });
   };
@@ -149,23 +164,6 @@ void filesOfTranslationUnit(const clang::CompilerInstance &CI,
       Absent.push_back(Written);
   }
 
-  // A -I directory that names the same directory as one searched before it
-  // (`-Iln2/../inc -Iln/../inc` while ln and ln2 point into one tree) is
-  // dropped by clang as a duplicate and never looked in. Re-pointing a link
-  // can make it another directory, searched in its place, so every miss in
-  // its twin is also kept under its own name: the lookups it would make.
-  std::vector<std::pair<std::string, std::string>> Duplicates; // named -> twin
-  for (const clang::HeaderSearchOptions::Entry &E : CI.getHeaderSearchOpts().UserEntries) {
-    llvm::SmallString<256> Named(E.Path);
-    if (E.IsFramework ||
-        (E.Group != clang::frontend::Quoted && E.Group != clang::frontend::Angled) ||
-        CI.getVirtualFileSystem().makeAbsolute(Named) || Searched.count(Named.str()))
-      continue;
-    std::string RealDir = Real.directory(Named);
-    for (const auto &S : Searched)
-      if (S.second == RealDir)
-        Duplicates.emplace_back(std::string(Named), S.first().str());
-  }
   size_t Misses = Absent.size();
   for (const auto &[Named, Twin] : Duplicates)
     for (size_t I = 0; I < Misses; ++I) {
