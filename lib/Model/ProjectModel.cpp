@@ -1,6 +1,7 @@
 //===- ProjectModel.cpp - Scanned tasks + config -> one model -------------===//
 #include "taskscan/ProjectModel.h"
 
+#include "taskscan/AnnotationArguments.h"
 #include "taskscan/ImageReference.h"
 #include "taskscan/TemplateResolver.h"
 
@@ -256,7 +257,7 @@ ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
     Diags.warning("task-scan-undefined-task", Where,
                   fmt::format("task '{}' is declared here but not defined in any "
                               "scanned source; it is not part of any image",
-                              Function));
+                              derivedTaskName(Function)));
   return Model;
 }
 

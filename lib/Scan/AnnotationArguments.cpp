@@ -17,6 +17,13 @@ std::string ConstantName::spelling() const {
   return S;
 }
 
+std::string derivedTaskName(llvm::StringRef QualifiedName) {
+  std::string Name = QualifiedName.str();
+  for (size_t Pos; (Pos = Name.find("::")) != std::string::npos;)
+    Name.replace(Pos, 2, ".");
+  return Name;
+}
+
 namespace {
 
 enum class TokenKind { Identifier, String, Number, Equal, Comma, ColonColon,

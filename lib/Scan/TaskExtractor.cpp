@@ -272,9 +272,9 @@ private:
     }
     if (!Def->isExternallyVisible()) {
       error("task-scan-internal-linkage", At,
-            fmt::format("task '{}' has internal linkage (static or in an "
+            fmt::format("function '{}' has internal linkage (static or in an "
                         "anonymous namespace); the generated entrypoint cannot "
-                        "call it",
+                        "call it, so it cannot be a task",
                         Qualified));
       return;
     }
@@ -293,6 +293,10 @@ private:
     Task.Annotation = position(At);
     Task.Definition = position(Def->getLocation());
     Task.IsExternC = Canon->isExternC();
+    // The arguments first: every message below names the task by its task
+    // name (`name = ...`, else the derived one), as the manifest does.
+    bool OptionsOk = readArguments(Attr, Annotated, Task);
+    Task.Name = Task.Options.Name ? *Task.Options.Name : derivedTaskName(Qualified);
     if (!describeContext(Canon, Task, At) || !describeInclude(Def, At, Task))
       return;
     // A type from a header that was not found: clang recovered with `int`.
@@ -300,14 +304,8 @@ private:
     // is not, and the caller was told the file was not fully checked.
     bool SignatureUnknown = HeadersMissing && Def->isInvalidDecl();
     bool SignatureOk = SignatureUnknown || describeSignature(Def, Task);
-    bool OptionsOk = readArguments(Attr, Annotated, Task);
     if (!SignatureOk || !OptionsOk)
       return;
-    Task.Name = Task.Options.Name
-                    ? *Task.Options.Name
-                    : llvm::StringRef(Qualified).str();
-    for (size_t Pos; (Pos = Task.Name.find("::")) != std::string::npos;)
-      Task.Name.replace(Pos, 2, ".");
     if (!Task.Options.Name && !isValidTaskName(Task.Name)) {
       error("task-scan-task-name", At,
             fmt::format("the derived task name '{}' is not valid; give one with "
@@ -349,14 +347,14 @@ private:
         error("task-scan-member-in-source", At,
               fmt::format("class '{}' of static member task '{}' must be defined "
                           "in a header so the generated entrypoint can include it",
-                          Class->getQualifiedNameAsString(), Task.Function))
+                          Class->getQualifiedNameAsString(), Task.Name))
             .Notes.push_back({position(Class->getLocation()),
                               "class defined here, in a source file"});
         return false;
       }
       Needed = Class->getLocation();
       What = fmt::format("class '{}' of static member task '{}'",
-                         Class->getQualifiedNameAsString(), Task.Function);
+                         Class->getQualifiedNameAsString(), Task.Name);
     }
     if (Def->isInlined()) {
       if (!isHeader(Def->getLocation())) {
@@ -366,7 +364,7 @@ private:
                           "inline function is emitted only where it is used, so "
                           "the generated entrypoint could not call it; define it "
                           "in a header, or drop '{}'",
-                          Task.Function,
+                          Task.Name,
                           Def->isConstexpr() ? "constexpr (so inline)" : "inline",
                           Keyword.str()))
             .Notes.push_back({position(Def->getLocation()), "defined here"});
@@ -375,7 +373,7 @@ private:
       if (!Needed.isValid() || SM.getFileID(SM.getExpansionLoc(Needed)) !=
                                    SM.getFileID(SM.getExpansionLoc(Def->getLocation()))) {
         Needed = Def->getLocation();
-        What = fmt::format("inline task '{}'", Task.Function);
+        What = fmt::format("inline task '{}'", Task.Name);
       }
     }
     if (!Def->isInlined() && isHeader(Def->getLocation()))
@@ -386,7 +384,7 @@ private:
                           "second one is a multiple-definition link error, none "
                           "an undefined reference); mark it inline and the "
                           "entrypoint includes the header instead",
-                          Task.Function))
+                          Task.Name))
           .Notes.push_back({position(Def->getLocation()), "defined here"});
     if (Needed.isInvalid())
       return true;
@@ -438,7 +436,7 @@ private:
                      fmt::format("the default argument of parameter '{}' of task "
                                  "'{}' is never used: Flyte passes every input, "
                                  "so '{}' must be given in every run",
-                                 Name, Task.Function, Name))
+                                 Name, Task.Name, Name))
             .Notes.push_back({position(P->getLocation()), "default argument given here"});
         break;
       }
@@ -452,7 +450,7 @@ private:
         error("task-scan-unnamed-parameter", P->getBeginLoc(),
               fmt::format("every parameter of task '{}' needs a name (it is the "
                           "Flyte input's name)",
-                          Task.Function));
+                          Task.Name));
         Ok = false;
         continue;
       }
@@ -498,7 +496,7 @@ private:
       error("task-scan-return-type", ReturnAt,
             fmt::format("task '{}' returns unsupported type '{}'; supported: void, "
                         "{}, or std::tuple/std::pair of them",
-                        Task.Function, Written, ScalarReturnTypes));
+                        Task.Name, Written, ScalarReturnTypes));
       return false;
     };
     // Flyte's raw-container data path (CoPilot's uploader) takes only
@@ -511,7 +509,7 @@ private:
                         "so a list output would fail on the cluster after the "
                         "task ran; return a std::filesystem::path to a file "
                         "holding the elements instead",
-                        Task.Function, T.getAsString(Policy)));
+                        Task.Name, T.getAsString(Policy)));
       return false;
     };
     if (Ret->isVoidType())

@@ -58,6 +58,11 @@ validateTaskArguments(const std::vector<AnnotationArgument> &Args,
 /// with a letter or '_', at most 255 characters).
 bool isValidTaskName(llvm::StringRef Name);
 
+/// The task name of a function without `name = ...`: its qualified C++
+/// name with `::` written `.` (`ml::train` is task `ml.train`). Every
+/// message names a task this way, never by its C++ spelling.
+std::string derivedTaskName(llvm::StringRef QualifiedName);
+
 } // namespace taskscan
 
 #endif

@@ -15,5 +15,5 @@ constexpr long twice(long x) { return 2 * x; }
 // A class in a header, an inline member defined out of class in the source.
 #include "inline-in-source.hpp"
 inline long Holder::run(long x) { return x; }
-// CHECK: inline-in-source.hpp:5:3: error: task 'Holder::run' is inline and defined in a source file
+// CHECK: inline-in-source.hpp:5:3: error: task 'Holder.run' is inline and defined in a source file
 // CHECK: 3 errors and 0 warnings generated.

@@ -3,9 +3,9 @@
 
 FLYTE_TASK()
 static int f() { return 0; }
-// CHECK: internal-linkage.cpp:[[@LINE-2]]:1: error: task 'f' has internal linkage (static or in an anonymous namespace); the generated entrypoint cannot call it [task-scan-internal-linkage]
+// CHECK: internal-linkage.cpp:[[@LINE-2]]:1: error: function 'f' has internal linkage (static or in an anonymous namespace); the generated entrypoint cannot call it, so it cannot be a task [task-scan-internal-linkage]
 namespace {
 FLYTE_TASK()
 int g() { return 0; }
 }
-// CHECK: internal-linkage.cpp:[[@LINE-3]]:1: error: task '(anonymous namespace)::g' has internal linkage
+// CHECK: internal-linkage.cpp:[[@LINE-3]]:1: error: function '(anonymous namespace)::g' has internal linkage
