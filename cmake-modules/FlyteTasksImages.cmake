@@ -16,9 +16,9 @@
 # C++ runtime versions the executable needs) to say which link mode fixes
 # it. Each built image is then run and its task list compared with the
 # manifest. What was built (with the image ID of its base), with which tool,
-# is recorded for <name>_push in <state dir>/built-<key>.cmake. Base images
-# are never pulled by podman or buildah (--pull=never): builds stay offline
-# and reproducible.
+# is recorded for <name>_push in <state dir>/built-<key>.cmake. A base image
+# is pulled as FLYTE_CONTAINER_PULL says (the environment first): `missing`
+# by default, `never` for offline builds.
 cmake_minimum_required(VERSION 3.21)
 
 if(NOT FLYTE_ARGUMENTS OR NOT EXISTS "${FLYTE_ARGUMENTS}")
@@ -32,10 +32,26 @@ set(unused_args "")
 _flyte_tasks_read_shared_libraries("${FLYTE_SHARED_LIBRARIES_FILE}" unused_args)
 _flyte_tasks_container_tool(tool kind)
 
+set(pull_policy "${FLYTE_CONTAINER_PULL}")
+if(DEFINED ENV{FLYTE_CONTAINER_PULL})
+  set(pull_policy "$ENV{FLYTE_CONTAINER_PULL}")
+endif()
+if(pull_policy STREQUAL "")
+  set(pull_policy missing)
+endif()
+if(NOT pull_policy MATCHES "^(missing|never|always|newer)$")
+  message(FATAL_ERROR "${fn}: FLYTE_CONTAINER_PULL is '${pull_policy}': use missing (pull a base "
+    "image only when it is not present), never (offline), always or newer.")
+endif()
 if(kind STREQUAL "podman")
-  set(build_command "${tool}" build --pull=never)
+  set(build_command "${tool}" build "--pull=${pull_policy}")
 elseif(kind STREQUAL "buildah")
-  set(build_command "${tool}" bud --pull=never)
+  set(build_command "${tool}" bud "--pull=${pull_policy}")
+elseif(pull_policy MATCHES "^(always|newer)$")
+  set(build_command "${tool}" build --pull)
+elseif(pull_policy STREQUAL "never")
+  message(FATAL_ERROR "${fn}: FLYTE_CONTAINER_PULL is 'never', but docker's build pulls a missing "
+    "base image whatever it is told: use podman or buildah (FLYTE_CONTAINER_TOOL) to build offline.")
 else()
   set(build_command "${tool}" build)
 endif()
@@ -218,6 +234,19 @@ foreach(index RANGE ${last})
       message(FATAL_ERROR "${fn}: image '${key}' does not build: its executable ${executable_name} "
                           "does not start in the base image (the Dockerfile's self-check failed): "
                           "${explanation}")
+    endif()
+    file(STRINGS "${context}/Dockerfile" from_line REGEX "^FROM " LIMIT_COUNT 1)
+    string(REGEX REPLACE "^FROM +([^ ]+).*" "\\1" base "${from_line}")
+    if(log MATCHES "image not known|pull policy|pinging container registry|dial tcp|no such host|manifest unknown|not found in registry")
+      if(pull_policy STREQUAL "never")
+        set(remedy "FLYTE_CONTAINER_PULL is 'never', so it is not pulled: make it present "
+                   "(${kind} pull ${base}, or load it), or set FLYTE_CONTAINER_PULL=missing")
+      else()
+        set(remedy "and it could not be pulled (the registry's answer is above): check the "
+                   "name and the network, or make it present (load it) and set FLYTE_CONTAINER_PULL=never")
+      endif()
+      message(FATAL_ERROR "${fn}: image '${key}' does not build: its base image ${base} is not "
+                          "present, ${remedy}.")
     endif()
     message(FATAL_ERROR "${fn}: '${kind}' could not build image '${key}' from ${context}/Dockerfile "
                         "(exit status ${result}).")

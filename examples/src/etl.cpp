@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 namespace ml::etl {
 
 /// Words in a text file (a Flyte file input). Flyte name: ml.etl.count_words.
@@ -27,14 +29,17 @@ std::int64_t count_words(const std::filesystem::path &document) {
 
 /// The distinct words of the lines, sorted, one per line in a text file (a Flyte
 /// file output). Flyte's raw-container data path uploads no lists, so a list result
-/// travels as a file; the task's output folder is the place for it.
+/// travels as a file. Any path will do: the runtime copies the returned file into
+/// the task's outputs (`OUTPUTS/o0`, which CoPilot uploads on a cluster). The
+/// process id in the name keeps two local runs at once apart.
 SPARK_TASK(retries = 1)
 std::filesystem::path vocabulary(std::vector<std::string> lines) {
   std::set<std::string> words;
   for (const std::string &line : lines)
     for (std::string &word : features::tokenize(line))
       words.insert(std::move(word));
-  std::filesystem::path file = std::filesystem::temp_directory_path() / "vocabulary.txt";
+  std::filesystem::path file = std::filesystem::temp_directory_path() /
+                               ("vocabulary-" + std::to_string(::getpid()) + ".txt");
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   for (const std::string &word : words)
     out << word << '\n';

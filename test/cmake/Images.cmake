@@ -10,7 +10,9 @@
 #  - the 'spark' image is pinned by digest in the configuration: it is
 #    built under its tag (the digest never reaches `-t`), and pushing skips it;
 #  - LINK_MODES spark=dynamic overrides STATIC for that image alone.
-# Without any container tool the target must say what to install.
+# A base image that is not present is pulled by default and never with
+# FLYTE_CONTAINER_PULL=never (each failure says which); without any container
+# tool the target must say what to install.
 #
 # -DPREFIX -DWORK_DIR -DTEST_SOURCE_DIR
 cmake_minimum_required(VERSION 3.21)
@@ -140,6 +142,25 @@ if(BUILDAH)
   flyte_test_expect("demo_images" "${log}" MATCHES "building image 'spark' as localhost/flyte-cmake-test/spark:${tag} with buildah")
   check_images(buildah)
 endif()
+
+# A base image that is not present: pulled by default (FLYTE_CONTAINER_PULL
+# missing; here the pull from the registry 'localhost' is refused), never
+# pulled when the build is told to stay offline; each failure says which.
+execute_process(COMMAND "${PODMAN}" rmi -f ${references} "${base}" OUTPUT_QUIET ERROR_QUIET)
+flyte_test_run("demo_images, base absent, FLYTE_CONTAINER_PULL=never" EXPECT_FAILURE OUTPUT log
+  ENV FLYTE_CONTAINER_PULL=never COMMAND "${CMAKE_COMMAND}" --build "${bin}" --target demo_images)
+string(REGEX REPLACE "\n  " " " log "${log}")
+flyte_test_expect("base absent, never" "${log}" MATCHES
+  "its base image ${base} is not present, FLYTE_CONTAINER_PULL is 'never', so it is not pulled")
+flyte_test_run("demo_images, base absent, pull missing (the default)" EXPECT_FAILURE OUTPUT log
+  COMMAND "${CMAKE_COMMAND}" --build "${bin}" --target demo_images)
+string(REGEX REPLACE "\n  " " " log "${log}")
+flyte_test_expect("base absent, missing" "${log}" MATCHES "pinging container registry localhost")
+flyte_test_expect("base absent, missing" "${log}" MATCHES
+  "its base image ${base} is not present, and it could not be pulled")
+flyte_test_run("demo_images, FLYTE_CONTAINER_PULL=sometimes" EXPECT_FAILURE OUTPUT log
+  ENV FLYTE_CONTAINER_PULL=sometimes COMMAND "${CMAKE_COMMAND}" --build "${bin}" --target demo_images)
+flyte_test_expect("FLYTE_CONTAINER_PULL=sometimes" "${log}" MATCHES "FLYTE_CONTAINER_PULL is 'sometimes'")
 
 # No container tool on PATH: the target fails and says what to install.
 flyte_test_run("build demo_images without a container tool" EXPECT_FAILURE OUTPUT log
