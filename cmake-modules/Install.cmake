@@ -1,9 +1,11 @@
-# cmake --install: the tool, the runtime headers and the FlyteTasks package.
+# cmake --install: the tool, the runtime headers, the FlyteTasks package and
+# the list of checks the tool's diagnostics name (share/doc/task-scan).
 include(CMakePackageConfigHelpers)
 
 install(TARGETS task-scan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/lib/runtime/include/flyte
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/docs/checks.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # Exported as flyte::runtime, the name add_subdirectory users see (an alias).
 set_target_properties(flyte_runtime PROPERTIES EXPORT_NAME runtime)
 install(TARGETS flyte_runtime EXPORT FlyteTasksTargets)

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "taskscan/Emitters.h"
 #include "taskscan/CacheVersionCheck.h"
+#include "taskscan/DiagnosticFilter.h"
 #include "taskscan/ImageLock.h"
 #include "taskscan/Escaping.h"
 #include "taskscan/ImageConfig.h"
@@ -148,6 +149,13 @@ cl::opt<std::string> DepFileTarget("depfile-target",
                                             "<output-dir>/manifest.json)"),
                                    cl::value_desc("path"), cl::cat(Category));
 
+cl::opt<std::string> WarningsAsErrors(
+    "warnings-as-errors",
+    cl::desc("Make warnings errors: all of them, or those of the checks named "
+             "(comma-separated globs, '-' excludes: 'task-scan-*,-task-scan-incomplete-check'). "
+             "A warning is silenced at its line with // NOLINT(<check>)"),
+    cl::value_desc("checks"), cl::ValueOptional, cl::cat(Category));
+
 void printVersion(llvm::raw_ostream &OS) {
   OS << "task-scan " << TASK_SCAN_VERSION << " (LLVM " << LLVM_VERSION_STRING << ")\n";
 }
@@ -187,6 +195,19 @@ std::string findRuntimeIncludeDir(const char *Argv0) {
   return TASK_SCAN_SOURCE_RUNTIME_INCLUDE_DIR;
 }
 
+/// The list of checks: installed beside the tool (<prefix>/share/doc/
+/// task-scan), else the source tree's.
+std::string findChecksPage(const char *Argv0) {
+  std::string Exe = llvm::sys::fs::getMainExecutable(Argv0, (void *)&findChecksPage);
+  llvm::SmallString<256> Installed(llvm::sys::path::parent_path(llvm::sys::path::parent_path(Exe)));
+  llvm::sys::path::append(Installed, "share", "doc", "task-scan", "checks.md");
+  if (llvm::sys::fs::exists(Installed))
+    return std::string(Installed);
+  llvm::SmallString<256> Source(TASK_SCAN_SOURCE_DOCS_DIR);
+  llvm::sys::path::append(Source, "checks.md");
+  return std::string(Source);
+}
+
 std::unique_ptr<clang::tooling::CompilationDatabase>
 loadDatabase(const std::vector<std::string> &FlagsAfterDashes, bool HaveDashes,
              std::string &Error) {
@@ -210,7 +231,15 @@ loadDatabase(const std::vector<std::string> &FlagsAfterDashes, bool HaveDashes,
   return std::make_unique<FixedCompilationDatabase>(Cwd, FlagsAfterDashes);
 }
 
-void printDiagnostics(const DiagnosticList &Diags) {
+/// What the user decided about warnings (NOLINT comments,
+/// --warnings-as-errors), applied before anything is printed or decided.
+void applyWarningPolicy(DiagnosticList &Diags, const std::optional<CheckGlobs> &AsErrors) {
+  dropSilencedWarnings(Diags);
+  if (AsErrors)
+    promoteWarnings(Diags, *AsErrors);
+}
+
+void printDiagnostics(const DiagnosticList &Diags, llvm::StringRef ChecksPage) {
   if (DiagFormat == Format::Json) {
     llvm::errs() << llvm::formatv("{0:2}", toJson(Diags)) << "\n";
     return;
@@ -222,6 +251,12 @@ void printDiagnostics(const DiagnosticList &Diags) {
     llvm::errs() << fmt::format("{} error{} and {} warning{} generated.\n", Errors,
                                 Errors == 1 ? "" : "s", Warnings,
                                 Warnings == 1 ? "" : "s");
+  // Each [task-scan-...] has an entry with an example and the fix.
+  if (llvm::any_of(Diags.items(), [](const Diagnostic &D) {
+        return llvm::StringRef(D.Check).starts_with("task-scan-");
+      }))
+    llvm::errs() << "task-scan: each check is explained, with its fix, in " << ChecksPage
+                 << "\n";
 }
 
 /// Compilers print the paths they were given; sources under the current
@@ -397,6 +432,16 @@ int run(int Argc, const char **Argv) {
     if (!llvm::sys::fs::exists(S))
       return usageError(fmt::format("no such file: '{}'", S));
 
+  std::optional<CheckGlobs> AsErrors;
+  if (WarningsAsErrors.getNumOccurrences()) {
+    std::string GlobError;
+    AsErrors = CheckGlobs::parse(WarningsAsErrors.empty() ? "*" : WarningsAsErrors.getValue(),
+                                 GlobError);
+    if (!AsErrors)
+      return usageError(fmt::format("--warnings-as-errors: {}", GlobError));
+  }
+  std::string ChecksPage = findChecksPage(Argv[0]);
+
   std::string Problem;
   auto Resources = findResourceDir(Problem);
   if (!Resources)
@@ -486,8 +531,9 @@ int run(int Argc, const char **Argv) {
   ModelOpts.BaseDirectory = std::string(Cwd);
   ProjectModel Model = buildProjectModel(Scan.Units, Config, ModelOpts, Diags);
   Diags.sortAndUnique();
+  applyWarningPolicy(Diags, AsErrors);
   showPathsRelativeTo(Diags, Cwd);
-  printDiagnostics(Diags);
+  printDiagnostics(Diags, ChecksPage);
 
   if (ListImages)
     for (const ModelImage &Image : Model.Images)
@@ -504,9 +550,13 @@ int run(int Argc, const char **Argv) {
     DiagnosticList OutputDiags;
     applyImageLock(Model, Dir, OutputDiags); // pushed digests (<name>_push)
     checkKeptCacheVersions(Model, Dir, OutputDiags);
+    // A warning made an error stops the files being written, as any error.
+    applyWarningPolicy(OutputDiags, AsErrors);
     std::vector<GeneratedFile> Files = generateAll(Model, Dir);
     std::vector<std::string> NewDefaultBases = newDockerfilesOnDefaultBase(Model, Dir, Files);
-    if (Check && Incomplete) {
+    if (OutputDiags.hasErrors()) {
+      Status = ExitProblems;
+    } else if (Check && Incomplete) {
       // What would be generated is not known without the missing headers.
       llvm::WithColor::warning(llvm::errs(), "task-scan")
           << fmt::format("the generated files in '{}' were not compared: {} could not "
@@ -532,8 +582,11 @@ int run(int Argc, const char **Argv) {
                                                      : "their Dockerfiles start",
                          ImageConfig().baseImageFor("default"));
     }
+    applyWarningPolicy(OutputDiags, AsErrors);
+    if (OutputDiags.hasErrors() && Status == ExitClean)
+      Status = ExitProblems;
     showPathsRelativeTo(OutputDiags, Cwd);
-    printDiagnostics(OutputDiags);
+    printDiagnostics(OutputDiags, ChecksPage);
   }
   reportScanGaps(Scan.Stats, Cwd);
   if (Stats) {

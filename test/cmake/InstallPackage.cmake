@@ -14,7 +14,8 @@ if(NOT config)
   message(FATAL_ERROR "FlyteTasksConfig.cmake was not installed under ${PREFIX}")
 endif()
 get_filename_component(package_dir "${config}" DIRECTORY)
-foreach(file bin/task-scan include/flyte/task.hpp include/flyte/runtime.hpp)
+foreach(file bin/task-scan include/flyte/task.hpp include/flyte/runtime.hpp
+             share/doc/task-scan/checks.md)
   if(NOT EXISTS "${PREFIX}/${file}")
     message(FATAL_ERROR "${file} was not installed under ${PREFIX}")
   endif()
@@ -36,4 +37,11 @@ long size_of_word(long words) { return words * static_cast<long>(sizeof(size_t))
 flyte_test_run("installed task-scan --list" OUTPUT listed WORKING_DIRECTORY "${WORK_DIR}"
   COMMAND "${PREFIX}/bin/task-scan" --list --image localhost/base:1 builtins.cpp -- -std=c++17)
 flyte_test_expect("installed task-scan --list" "${listed}" MATCHES "size_of_word +localhost/base:1 +builtins.cpp:5")
+
+# Its diagnostics name the installed list of checks, not the source tree's.
+file(WRITE "${WORK_DIR}/warned.cpp" "#include <flyte/task.hpp>\nFLYTE_TASK()\nlong add(long a, long b = 1) { return a + b; }\n")
+flyte_test_run("installed task-scan --check" OUTPUT checked WORKING_DIRECTORY "${WORK_DIR}"
+  COMMAND "${PREFIX}/bin/task-scan" --check --no-cache --image localhost/base:1 warned.cpp -- -std=c++17)
+flyte_test_expect("installed task-scan --check" "${checked}" MATCHES
+  "each check is explained, with its fix, in ${PREFIX}/share/doc/task-scan/checks.md")
 flyte_test_end()
