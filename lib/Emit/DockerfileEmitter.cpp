@@ -132,13 +132,15 @@ std::string emitDockerfile(const ProjectModel &Model, const ModelImage &Image) {
     Out += fmt::format(
         "link this image's\n"
         "# executable static, task-scan config `build: link: {{{}: static}}` (or\n"
-        "# static-runtime when only GLIBCXX_ versions are missing), see the README.\n",
+        "# static-runtime when only GLIBCXX_ versions are missing), see task-scan's\n"
+        "# docs/images.md.\n",
         commentText(Image.Key));
   else // It links shared libraries of the project: never static.
     Out += fmt::format(
         "a base with the\n"
         "# build machine's C library or newer; when only GLIBCXX_ versions are\n"
-        "# missing, config `build: link: {{{}: static-runtime}}`. See the README.\n",
+        "# missing, config `build: link: {{{}: static-runtime}}`. See task-scan's\n"
+        "# docs/images.md.\n",
         commentText(Image.Key));
   Out += selfCheckStep(Model, Image);
   return Out;

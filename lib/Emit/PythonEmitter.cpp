@@ -201,8 +201,8 @@ class CppContainerTask(ContainerTask):
     to build or set (pyflyte prints a click error as that line, without a traceback).
 
     On a cluster a failure's reason is the last line of the pod's log, always; what
-    Flyte itself reports depends on its release (flyteorg/flyte; the README's "Failures
-    on each Flyte release"):
+    Flyte itself reports depends on its release (flyteorg/flyte; task-scan's
+    docs/data-contract.md, "Failures on each Flyte release"):
     - _ERROR written, exit 0 (a task with outputs): "OutputsNotFound" on Flyte 1.10 to
       1.16.8, the task's retries apply, the reason only in the log (CoPilot writes
       errors.pb, propeller reads error.pb); with flyteorg/flyte#7922, in no release yet,

@@ -228,7 +228,7 @@ def type_cases(files):
     for v in ("hello", "", "a=b", NON_ASCII, "x" * 1024, "tab\there", "quote\"'\\", "\u0000nul"):
         cases.append(("types.echo_string", {"v": v}, {"o0": v}))
     cases += [
-        # CoPilot trims " \t\n" at both ends of a string output (README: "The task executable").
+        # CoPilot trims " \t\n" at both ends of a string output (docs/data-contract.md).
         ("types.echo_string", {"v": "  padded\t\n"}, {"o0": "padded"}),
         ("types.echo_string", {"v": "\r\nkept\r"}, {"o0": "\r\nkept\r"}),
         ("types.echo_string", {"v": "x" * 1025}, ("user", r"1025 bytes, more than the 1024 bytes")),

@@ -1,6 +1,6 @@
 """What each supported Flyte release makes of a C++ task's failure, as copilot.flyte_outcome
 models it: one row per rule, each naming the file of flyteorg/flyte and the tags it was read at.
-The README's "Failures on each Flyte release" table says the same; change both together.
+docs/data-contract.md's "Failures on each Flyte release" table says the same; change both together.
 
     python3 flyte_releases.py
 """

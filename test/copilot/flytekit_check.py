@@ -21,7 +21,7 @@ For examples/workflows.py (a Python task on its own image and C++ tasks on three
   that says what to build or set, and no traceback;
 - `pyflyte package` serializes it: each node's task template names its own image (four images),
   and the C++ task templates are byte-identical whichever local mode is set.
-A real container engine is checked by hand (README, "Running workflows locally").
+A real container engine is checked by hand (docs/workflows.md).
 
 usage: flytekit_check.py --task-scan EXE --source-dir DIR --cxx CXX --work DIR
 """

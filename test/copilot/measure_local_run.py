@@ -1,4 +1,4 @@
-"""measure_local_run.py: what a local run of examples/workflows.py costs (the README's figures).
+"""measure_local_run.py: what a local run of examples/workflows.py costs (the figures of docs/workflows.md).
 
 Runs `pyflyte run examples/workflows.py pipeline --epochs 3` RUNS times in host mode (the build's
 executables on this machine) and prints, per run and as medians: the wall time of the whole

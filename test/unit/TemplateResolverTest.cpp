@@ -337,7 +337,7 @@ TEST(ResolveUntaggedDefaultTest, ReportsWhenNoVersionExistsAnywhere) {
 }
 
 TEST(ResolveUntaggedResultTest, AResultWithoutTagOrDigestIsAnError) {
-  // The README promises an error for untagged images: also where the
+  // The docs promise an error for untagged images: also where the
   // template, not the configuration, leaves the tag out.
   ImageConfig Config = makeConfig({{"default", "ghcr.io/base:1"}, {"gpu", "ghcr.io/gpu:2"}});
   auto R = resolveContainerImage("{{.image.gpu.fqn}}", Config);
