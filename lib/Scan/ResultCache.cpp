@@ -1,31 +1,15 @@
 //===- ResultCache.cpp - Per-file scan results kept across runs -----------===//
 //
-// Index format (text, so a developer can read it; results are JSON):
-//
-//   task-scan-cache 2
-//   tool <32 hex>                 hash of the tool identity
-//   files <N>
-//   <16 hex xxh3> <size> <stat> <path>
-//                                 N rows, numbered from 0; "- - - <path>" for
-//                                 a file that must stay absent. <stat> is
-//                                 <dev>.<ino>.<mtime ns>.<ctime ns> in hex,
-//                                 or "-" when the file was racily clean (see
-//                                 RacyWindow)
-//   entries <M>
-//   <32 hex key> skipped|parsed <last used, unix seconds> <row> <row> ...
-//   result <bytes>                after a parsed entry's line only
-//   <TranslationUnitResult JSON>  without its dependencies (the rows)
-//   checksum <16 hex>             xxh3 of everything above
-//
-// An entry's first row is its main file. A path may have several rows when
-// entries saw different contents of it; each row is checked on its own.
-//
-// A row is checked as git checks its index: a file whose stat() fields all
-// still match is unchanged; only the others are hashed.
+// Whether a kept result still holds: each entry's rows (files read, files
+// that must stay absent, names a file was opened by) are checked against the
+// file system, each row once per run however many entries name it; stores
+// of this run are merged into the index under a lock, and entries unused for
+// MaxUnused are dropped. The index file's format is in CacheIndex.h.
 //
 //===----------------------------------------------------------------------===//
 #include "taskscan/ResultCache.h"
 
+#include "CacheIndex.h"
 #include "RealPath.h"
 #include "TaskExtractor.h"
 
@@ -56,8 +40,6 @@ namespace taskscan {
 namespace fs = llvm::sys::fs;
 
 namespace {
-
-constexpr llvm::StringLiteral Magic = "task-scan-cache 3";
 
 /// A file changed this close to (or after) the start of the run that hashed
 /// it is "racily clean": a later write in the same timestamp tick (one
@@ -118,75 +100,6 @@ std::optional<FileDigest> readDigest(llvm::StringRef Path) {
   return Ok ? std::optional<FileDigest>(D) : std::nullopt;
 }
 
-/// Splits text into lines; any surprise makes the whole index a miss.
-class LineReader {
-public:
-  explicit LineReader(llvm::StringRef Text) : Rest(Text) {}
-
-  bool line(llvm::StringRef &Out) {
-    size_t End = Rest.find('\n');
-    if (End == llvm::StringRef::npos)
-      return false;
-    Out = Rest.take_front(End);
-    Rest = Rest.drop_front(End + 1);
-    return true;
-  }
-  /// A line `<Word> <value>`; the value is returned.
-  bool field(llvm::StringRef Word, llvm::StringRef &Value) {
-    llvm::StringRef Line;
-    return line(Line) && Line.consume_front(Word) && Line.consume_front(" ") &&
-           (Value = Line, true);
-  }
-  bool bytes(size_t N, llvm::StringRef &Out) {
-    if (Rest.size() < N + 1 || Rest[N] != '\n')
-      return false;
-    Out = Rest.take_front(N);
-    Rest = Rest.drop_front(N + 1);
-    return true;
-  }
-  bool done() const { return Rest.empty(); }
-
-private:
-  llvm::StringRef Rest;
-};
-
-/// Whether \p Path names "." or ".." (never so in a real path).
-bool hasDotComponents(llvm::StringRef Path) {
-  return Path.contains("/./") || Path.contains("/../") || Path.ends_with("/.") ||
-         Path.ends_with("/..");
-}
-
-/// A lowercase hex of at most 16 digits, or a decimal; faster than
-/// StringRef::getAsInteger, which matters for 100k row numbers.
-bool parseHex(llvm::StringRef S, uint64_t &Out) {
-  if (S.empty() || S.size() > 16)
-    return false;
-  Out = 0;
-  for (char C : S) {
-    unsigned Digit;
-    if (C >= '0' && C <= '9')
-      Digit = C - '0';
-    else if (C >= 'a' && C <= 'f')
-      Digit = C - 'a' + 10;
-    else
-      return false;
-    Out = Out << 4 | Digit;
-  }
-  return true;
-}
-
-bool parseDecimal(llvm::StringRef S, uint64_t &Out) {
-  if (S.empty() || S.size() > 19)
-    return false;
-  Out = 0;
-  for (char C : S) {
-    if (C < '0' || C > '9')
-      return false;
-    Out = Out * 10 + (C - '0');
-  }
-  return true;
-}
-
 bool hasClangErrors(const TranslationUnitResult &Result) {
   for (const Diagnostic &D : Result.Diagnostics.items())
     if (D.Check == "clang-diagnostic-error" || D.Check == "task-scan-io")
@@ -210,90 +123,7 @@ std::string joinPath(llvm::StringRef Dir, llvm::StringRef Name) {
   return std::string(P);
 }
 
-/// One row as the index writes it: "<hash> <size> <stat> <path>"; no
-/// \p Stat for a racily clean file.
-std::string rowLine(uint64_t Hash, uint64_t Size, const FileStat *Stat, llvm::StringRef Path) {
-  if (!Stat)
-    return fmt::format("{:016x} {} - {}", Hash, Size, Path.str());
-  return fmt::format("{:016x} {} {:x}.{:x}.{:x}.{:x} {}", Hash, Size, Stat->Device,
-                     Stat->Inode, static_cast<uint64_t>(Stat->ModifiedNs),
-                     static_cast<uint64_t>(Stat->ChangedNs), Path.str());
-}
-
-/// "<dev>.<ino>.<mtime>.<ctime>" as rowLine writes it.
-bool parseStat(llvm::StringRef Text, uint64_t Size, FileStat &Out) {
-  llvm::StringRef Dev, Ino, MTime, CTime;
-  std::tie(Dev, Text) = Text.split('.');
-  std::tie(Ino, Text) = Text.split('.');
-  std::tie(MTime, CTime) = Text.split('.');
-  uint64_t M = 0, C = 0;
-  if (!parseHex(Dev, Out.Device) || !parseHex(Ino, Out.Inode) || !parseHex(MTime, M) ||
-      !parseHex(CTime, C))
-    return false;
-  Out.Size = Size;
-  Out.ModifiedNs = static_cast<int64_t>(M);
-  Out.ChangedNs = static_cast<int64_t>(C);
-  return true;
-}
-
 } // namespace
-
-/// The index as read from disk; its strings point into Buffer.
-struct ResultCache::Index {
-  struct Row {
-    llvm::StringRef Line; ///< As written, the key when indexes are merged.
-    llvm::StringRef Path;
-    uint64_t Hash = 0, Size = 0;
-    bool Absent = false;  ///< Valid while the file does not exist.
-    bool HasStat = false; ///< Stat holds what the file's stat() was.
-    /// A name a file was opened by (see store()), not a dependency itself.
-    bool Lookup = false;
-    /// Rows of one path (entries that saw different contents of it) share
-    /// a number (not for lookup rows).
-    uint32_t PathId = 0;
-    FileStat Stat;
-  };
-  struct Entry {
-    bool Skipped = false;
-    int64_t LastUsed = 0;
-    /// Its row numbers as written (the main file first), read only when
-    /// the entry is looked up: most runs look up a few of many entries, and
-    /// a warm run spreads the reading over its threads.
-    llvm::StringRef RowText;
-    llvm::StringRef Json; ///< Parsed entries only.
-  };
-
-  std::unique_ptr<llvm::MemoryBuffer> Buffer;
-  std::vector<Row> Rows;
-  llvm::StringMap<Entry> Entries;
-
-  /// The rows \p RowText (an entry's) names; false if one is not a row.
-  bool rowsOf(llvm::StringRef RowText, llvm::SmallVectorImpl<uint32_t> &Out) const {
-    Out.clear();
-    while (!RowText.empty()) {
-      llvm::StringRef Number;
-      uint64_t Row = 0;
-      std::tie(Number, RowText) = RowText.split(' ');
-      if (!parseDecimal(Number, Row) || Row >= Rows.size())
-        return false;
-      Out.push_back(static_cast<uint32_t>(Row));
-    }
-    return !Out.empty();
-  }
-  /// Per row: 0 not checked yet, 1 unchanged, 2 changed or gone.
-  std::unique_ptr<std::atomic<uint8_t>[]> RowState;
-  llvm::StringMap<uint32_t> PathIds; ///< Path of a row that is not a lookup row -> its PathId.
-  /// Per lookup row (a name a file was opened by), the PathId of the file
-  /// the name leads to now (NoPath: none listed, or none there), resolved
-  /// once per run; its TargetState is 0 unresolved, 1 being resolved, 2
-  /// resolved. Indexed by row, like RowState.
-  static constexpr uint32_t NoPath = ~0u;
-  std::unique_ptr<std::atomic<uint8_t>[]> TargetState;
-  std::vector<uint32_t> Targets;
-
-  /// The index at \p Path if it is whole and belongs to \p Tool.
-  static std::unique_ptr<Index> read(const std::string &Path, llvm::StringRef Tool);
-};
 
 /// An entry stored by this run, not yet in the index.
 struct ResultCache::PendingEntry {
@@ -303,87 +133,6 @@ struct ResultCache::PendingEntry {
   std::vector<uint32_t> Rows;
   std::string Json;
 };
-
-std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &Path,
-                                                             llvm::StringRef Tool) {
-  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!Buffer)
-    return nullptr;
-  auto I = std::make_unique<Index>();
-  I->Buffer = std::move(*Buffer);
-  llvm::StringRef Text = I->Buffer->getBuffer();
-
-  // The checksum line closes the index: anything torn or edited fails here.
-  size_t ChecksumAt = Text.rfind("checksum ");
-  if (ChecksumAt == llvm::StringRef::npos)
-    return nullptr;
-  uint64_t Stored = 0;
-  llvm::StringRef ChecksumLine = Text.drop_front(ChecksumAt + 9);
-  if (!ChecksumLine.consume_back("\n") || ChecksumLine.size() != 16 ||
-      !parseHex(ChecksumLine, Stored) ||
-      Stored != llvm::xxh3_64bits(Text.take_front(ChecksumAt)))
-    return nullptr;
-
-  LineReader In(Text.take_front(ChecksumAt));
-  llvm::StringRef Line, Value;
-  uint64_t Files = 0, Entries = 0;
-  if (!In.line(Line) || Line != Magic || !In.field("tool", Value) || Value != Tool ||
-      !In.field("files", Value) || !parseDecimal(Value, Files) || Files > Text.size())
-    return nullptr;
-  I->Rows.reserve(Files);
-  for (uint64_t N = 0; N < Files; ++N) {
-    Index::Row R;
-    llvm::StringRef Hash, Size, Stat;
-    if (!In.line(Line))
-      return nullptr;
-    R.Line = Line;
-    std::tie(Hash, Line) = Line.split(' ');
-    std::tie(Size, Line) = Line.split(' ');
-    std::tie(Stat, R.Path) = Line.split(' ');
-    R.Absent = Hash == "-" && Size == "-" && Stat == "-";
-    R.HasStat = !R.Absent && Stat != "-";
-    R.Lookup = !R.Absent && hasDotComponents(R.Path);
-    if (!R.Absent && !R.Lookup)
-      R.PathId = I->PathIds.try_emplace(R.Path, I->PathIds.size()).first->second;
-    if ((!R.Absent && (!parseHex(Hash, R.Hash) || !parseDecimal(Size, R.Size))) ||
-        (R.HasStat && !parseStat(Stat, R.Size, R.Stat)) || R.Path.empty())
-      return nullptr;
-    I->Rows.push_back(R);
-  }
-  if (!In.field("entries", Value) || !parseDecimal(Value, Entries) || Entries > Text.size())
-    return nullptr;
-  for (uint64_t N = 0; N < Entries; ++N) {
-    Index::Entry E;
-    llvm::StringRef Key, Kind, LastUsed;
-    uint64_t Number = 0;
-    if (!In.line(Line))
-      return nullptr;
-    std::tie(Key, Line) = Line.split(' ');
-    std::tie(Kind, Line) = Line.split(' ');
-    std::tie(LastUsed, Line) = Line.split(' ');
-    if (Key.size() != 32 || (Kind != "skipped" && Kind != "parsed") ||
-        !parseDecimal(LastUsed, Number) || Line.empty())
-      return nullptr;
-    E.Skipped = Kind == "skipped";
-    E.LastUsed = static_cast<int64_t>(Number);
-    E.RowText = Line;
-    if (!E.Skipped) {
-      uint64_t Length = 0;
-      if (!In.field("result", Value) || !parseDecimal(Value, Length) ||
-          !In.bytes(Length, E.Json))
-        return nullptr;
-    }
-    if (!I->Entries.try_emplace(Key, std::move(E)).second)
-      return nullptr;
-  }
-  if (!In.done())
-    return nullptr;
-  I->RowState = std::make_unique<std::atomic<uint8_t>[]>(I->Rows.size());
-  I->TargetState = std::make_unique<std::atomic<uint8_t>[]>(I->Rows.size());
-  I->Targets.resize(I->Rows.size(), NoPath);
-  return I;
-}
 
 std::optional<FileStat> FileStat::of(llvm::StringRef Path) {
   llvm::SmallString<256> Name(Path);
@@ -725,13 +474,7 @@ bool ResultCache::commit() {
       Numbers[Row] = Rows.number(Line);
     return Numbers[Row];
   };
-  struct Merged {
-    std::string Key;
-    bool Skipped;
-    int64_t LastUsed;
-    std::vector<uint32_t> Rows;
-    llvm::StringRef Json;
-  };
+  using Merged = IndexEntryText;
   std::vector<Merged> Entries;
   if (Current)
     for (const auto &Entry : Current->Entries) {
@@ -761,19 +504,7 @@ bool ResultCache::commit() {
   // The same runs give the same bytes.
   llvm::sort(Entries, [](const Merged &A, const Merged &B) { return A.Key < B.Key; });
 
-  std::string Text = fmt::format("{}\ntool {}\nfiles {}\n", Magic, ToolIdentity, Rows.Lines.size());
-  for (llvm::StringRef Line : Rows.Lines)
-    (Text += Line) += '\n';
-  Text += fmt::format("entries {}\n", Entries.size());
-  for (const Merged &M : Entries) {
-    Text += fmt::format("{} {} {}", M.Key, M.Skipped ? "skipped" : "parsed", M.LastUsed);
-    for (uint32_t Row : M.Rows)
-      fmt::format_to(std::back_inserter(Text), " {}", Row);
-    Text += '\n';
-    if (!M.Skipped)
-      Text += fmt::format("result {}\n{}\n", M.Json.size(), M.Json);
-  }
-  Text += fmt::format("checksum {:016x}\n", llvm::xxh3_64bits(Text));
+  std::string Text = formatIndex(ToolIdentity, Rows.Lines, Entries);
 
   // A temporary file in the same directory, then an atomic rename.
   int FD = -1;

@@ -1,12 +1,13 @@
 //===- TaskExtractor.cpp - Tasks from a parsed translation unit -----------===//
 //
 // What a declaration means lives here: which annotated declarations are
-// tasks, what their signature is in Flyte's type system, and what the
-// annotation's arguments say once constant names are looked up.
+// tasks, what their signature is (in Flyte's type system: TypeMapping.h),
+// and what the annotation's arguments say once constant names are looked up.
 //
 //===----------------------------------------------------------------------===//
 #include "TaskExtractor.h"
 #include "CodeHash.h"
+#include "TypeMapping.h"
 
 #include "taskscan/AnnotationArguments.h"
 #include "taskscan/Escaping.h"
@@ -84,92 +85,6 @@ const AnnotateAttr *taskAnnotation(const Decl *D) {
     if (A->getAnnotation() == TaskAnnotation)
       return A;
   return nullptr;
-}
-
-/// Walks from the outermost named non-inline contexts of \p D; true when
-/// they are exactly \p Path (e.g. {"std", "filesystem"}), inline namespaces
-/// such as libstdc++'s __cxx11 or libc++'s __1 skipped.
-bool isInNamespaces(const Decl *D, llvm::ArrayRef<llvm::StringRef> Path) {
-  std::vector<llvm::StringRef> Found;
-  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent()) {
-    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
-      if (!NS->isInline())
-        Found.insert(Found.begin(), NS->getName());
-    } else if (!isa<TranslationUnitDecl>(DC) && !isa<LinkageSpecDecl>(DC)) {
-      return false;
-    }
-  }
-  return llvm::ArrayRef<llvm::StringRef>(Found) == Path;
-}
-
-const ClassTemplateSpecializationDecl *stdTemplate(QualType T,
-                                                   llvm::StringRef Name) {
-  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
-      T->getAsCXXRecordDecl());
-  if (!Spec || Spec->getName() != Name || !isInNamespaces(Spec, {"std"}))
-    return nullptr;
-  return Spec;
-}
-
-const char *const SupportedTypes =
-    "bool, integer types, float, double, std::string, "
-    "std::filesystem::path and std::vector of those";
-const char *const ScalarReturnTypes =
-    "bool, integer types, float, double, std::string, std::filesystem::path";
-
-/// A scalar Flyte type (not a list) and its normalized C++ spelling.
-std::optional<std::pair<FlyteKind, std::string>> scalarType(QualType T,
-                                                           const ASTContext &Ctx) {
-  T = T.getCanonicalType().getUnqualifiedType();
-  if (const auto *B = T->getAs<BuiltinType>()) {
-    switch (B->getKind()) {
-    case BuiltinType::Bool:
-      return std::make_pair(FlyteKind::Bool, std::string("bool"));
-    case BuiltinType::Short:
-    case BuiltinType::Int:
-    case BuiltinType::Long:
-    case BuiltinType::LongLong:
-    case BuiltinType::UShort:
-    case BuiltinType::UInt:
-    case BuiltinType::ULong:
-    case BuiltinType::ULongLong:
-      return std::make_pair(FlyteKind::Int,
-                            T.getAsString(PrintingPolicy(Ctx.getLangOpts())));
-    case BuiltinType::Float:
-      return std::make_pair(FlyteKind::Float, std::string("float"));
-    case BuiltinType::Double:
-      return std::make_pair(FlyteKind::Float, std::string("double"));
-    default:
-      return std::nullopt;
-    }
-  }
-  if (const auto *Str = stdTemplate(T, "basic_string")) {
-    const auto &Args = Str->getTemplateArgs();
-    if (Args.size() >= 1 && Args[0].getKind() == TemplateArgument::Type &&
-        Ctx.hasSameType(Args[0].getAsType(), Ctx.CharTy))
-      return std::make_pair(FlyteKind::String, std::string("std::string"));
-    return std::nullopt;
-  }
-  if (const auto *RD = T->getAsCXXRecordDecl())
-    if (RD->getName() == "path" && isInNamespaces(RD, {"std", "filesystem"}))
-      return std::make_pair(FlyteKind::File, std::string("std::filesystem::path"));
-  return std::nullopt;
-}
-
-/// A parameter's or single result's Flyte type: a scalar or a vector of one.
-std::optional<std::pair<FlyteType, std::string>> valueType(QualType T,
-                                                          const ASTContext &Ctx) {
-  if (auto S = scalarType(T, Ctx))
-    return std::make_pair(FlyteType{S->first, false}, S->second);
-  QualType Canon = T.getCanonicalType().getUnqualifiedType();
-  if (const auto *Vec = stdTemplate(Canon, "vector")) {
-    const auto &Args = Vec->getTemplateArgs();
-    if (Args.size() >= 1 && Args[0].getKind() == TemplateArgument::Type)
-      if (auto E = scalarType(Args[0].getAsType(), Ctx))
-        return std::make_pair(FlyteType{E->first, true},
-                              "std::vector<" + E->second + ">");
-  }
-  return std::nullopt;
 }
 
 class Extractor {
