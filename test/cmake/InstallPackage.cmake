@@ -15,6 +15,7 @@ if(NOT config)
 endif()
 get_filename_component(package_dir "${config}" DIRECTORY)
 foreach(file bin/task-scan include/flyte/task.hpp include/flyte/runtime.hpp
+             include/flyte/runtime/core.hpp include/flyte/runtime/runner.hpp
              share/doc/task-scan/checks.md)
   if(NOT EXISTS "${PREFIX}/${file}")
     message(FATAL_ERROR "${file} was not installed under ${PREFIX}")
