@@ -321,13 +321,18 @@ def check_local_execution_rules(out, stub):
     print("ok   CppContainerTask writes and reads values as CoPilot does")
 
 
-def main():
+def harness_arguments():
+    """The arguments every copilot check takes (test/copilot/CMakeLists.txt passes them)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--task-scan", required=True)
     parser.add_argument("--source-dir", required=True)
     parser.add_argument("--cxx", required=True)
     parser.add_argument("--work", required=True)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main():
+    args = harness_arguments()
     src = args.source_dir
     work = os.path.abspath(args.work)
     files = os.path.join(work, "files")

@@ -25,7 +25,6 @@ A real container engine is checked by hand (docs/workflows.md).
 
 usage: flytekit_check.py --task-scan EXE --source-dir DIR --cxx CXX --work DIR
 """
-import argparse
 import json
 import os
 import re
@@ -313,12 +312,7 @@ def check_example_workflow(python, src, work, out, built):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--task-scan", required=True)
-    parser.add_argument("--source-dir", required=True)
-    parser.add_argument("--cxx", required=True)
-    parser.add_argument("--work", required=True)
-    args = parser.parse_args()
+    args = copilot_harness.harness_arguments()
     python = os.environ.get("FLYTEKIT_PY")
     if not python:
         print("SKIP: copilot.flytekit needs the real flytekit: set FLYTEKIT_PY to a python that imports it "

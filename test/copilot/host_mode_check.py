@@ -13,7 +13,6 @@ needs no container engine and no flytekit to test (a stand-in flytekit is enough
 
 usage: host_mode_check.py --task-scan EXE --source-dir DIR --cxx CXX --work DIR
 """
-import argparse
 import contextlib
 import importlib.util
 import io
@@ -286,12 +285,7 @@ def check_command_and_output(work, module_text):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--task-scan", required=True)
-    parser.add_argument("--source-dir", required=True)
-    parser.add_argument("--cxx", required=True)
-    parser.add_argument("--work", required=True)
-    args = parser.parse_args()
+    args = copilot_harness.harness_arguments()
     src, work = args.source_dir, os.path.abspath(args.work)
     files = os.path.join(work, "files")
     os.makedirs(files, exist_ok=True)
