@@ -72,6 +72,24 @@ function(flyte_test_task_list var executable)
   set(${var} "${output}" PARENT_SCOPE)
 endfunction()
 
+# check_no_op_build(<label>): ${build_command} (the caller's) does nothing:
+# Ninja says so, Makefiles build, link, scan, generate and configure nothing.
+function(check_no_op_build label)
+  flyte_test_run("${label}" OUTPUT log COMMAND ${build_command})
+  if(GENERATOR MATCHES "Ninja")
+    flyte_test_expect("${label}" "${log}" MATCHES "ninja: no work to do")
+  else()
+    flyte_test_expect("${label}" "${log}" NOT_MATCHES "Building|Linking|Scanning|Generating|Configuring")
+  endif()
+endfunction()
+
+# edit_later(<file> <old> <new>): an edit newer than what the last build
+# wrote, even on file systems with coarse timestamps.
+function(edit_later file old new)
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E sleep 1.1)
+  flyte_test_replace("${file}" "${old}" "${new}")
+endfunction()
+
 # flyte_test_begin(): each run works in a folder of its own under WORK_DIR
 # (WORK_DIR is set to it; FLYTE_TEST_RUN names the run), so that two ctest
 # runs of one build tree at a time do not trip over each other.

@@ -114,21 +114,6 @@ function(check_rebuilt label log)
   endforeach()
 endfunction()
 
-function(check_no_op_build label)
-  flyte_test_run("${label}" OUTPUT log COMMAND ${build_command})
-  if(GENERATOR MATCHES "Ninja")
-    flyte_test_expect("${label}" "${log}" MATCHES "ninja: no work to do")
-  else()
-    flyte_test_expect("${label}" "${log}" NOT_MATCHES "Building|Linking|Scanning|Generating|Configuring")
-  endif()
-endfunction()
-
-# A file written now must be newer than what the last build wrote, even on
-# file systems with coarse timestamps.
-function(edit_later file old new)
-  execute_process(COMMAND "${CMAKE_COMMAND}" -E sleep 1.1)
-  flyte_test_replace("${file}" "${old}" "${new}")
-endfunction()
 
 # 1. Configure and build.
 flyte_test_run("configure (${MODE}, ${GENERATOR})" OUTPUT log COMMAND "${CMAKE_COMMAND}" ${configure_args})
