@@ -10,7 +10,8 @@
 # are linked in statically), clang's builtin headers (stddef.h, ...), whose
 # path the tool has built in, and a C++ standard library's headers, without
 # which no task signature (std::string, std::vector) can be parsed.
-set(TASK_SCAN_PACKAGE_MAINTAINER "task-scan developers <dev@task-scan.local>"
+# (lintian refuses a made-up mail host such as .local: set your own.)
+set(TASK_SCAN_PACKAGE_MAINTAINER "task-scan developers <task-scan@example.org>"
     CACHE STRING "The Maintainer field of the Debian package")
 
 # Debian's documentation files: the copyright and a changelog (compressed
@@ -38,8 +39,8 @@ set(CPACK_PACKAGE_NAME task-scan)
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_CONTACT "${TASK_SCAN_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "C++ tasks for Flyte, each in its own container image")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "C++ tasks for Flyte, each in its own container image\n"
+# The synopsis is CPACK_PACKAGE_DESCRIPTION_SUMMARY; this is the rest.
+string(CONCAT CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "task-scan finds the C++ functions annotated FLYTE_TASK, resolves their\n"
     "container images as flytekit does, and generates one executable,\n"
     "Dockerfile and Flyte task definition per image. The package holds the\n"
