@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """SARIF output validated by the real SARIF validator, on a diagnostic of every check.
 
-    all_checks.py --task-scan EXE --validator SARIF_MULTITOOL [--keep DIR]
+    all_checks.py --task-scan EXE --validator SARIF_MULTITOOL --source-dir DIR [--keep DIR]
 
 Runs task-scan --format sarif on projects made here that hold, between them, a
 diagnostic of every check task-scan has (the rules its SARIF lists), and for
@@ -13,11 +13,14 @@ each log:
     is the file and line task-scan's text output names; notes are related
     locations; the tool's name and version are task-scan --version's.
 Then every rule must have been the ruleId of some result: a new check
-without a scenario here fails this test.
+without a scenario here fails this test; and the rules must be exactly the
+check names the sources under lib/ report (a check missing from the
+catalogue, lib/Support/Checks.cpp, fails it too).
 """
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -192,6 +195,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--task-scan", required=True)
     ap.add_argument("--validator", required=True)
+    ap.add_argument("--source-dir", required=True)
     ap.add_argument("--keep")
     a = ap.parse_args()
     task_scan = os.path.abspath(a.task_scan)
@@ -255,6 +259,19 @@ def main():
     if not any(r.get("relatedLocations") for label, _, _ in runs
                for r in json.load(open(os.path.join(work, label + ".sarif")))["runs"][0]["results"]):
         fail("no result has related locations (notes)")
+    # The check names the sources report (string literals under lib/, the
+    # catalogue itself aside; "task-scan-git" names temporary files).
+    in_sources = set()
+    for folder, _, files in os.walk(os.path.join(a.source_dir, "lib")):
+        for name in files:
+            path = os.path.join(folder, name)
+            if name.endswith((".cpp", ".h")) and not path.endswith(os.path.join("Support", "Checks.cpp")):
+                with open(path, errors="replace") as f:
+                    in_sources |= set(re.findall(r'"((?:task-scan|clang-diagnostic)-[a-z0-9-]*[a-z0-9])"', f.read()))
+    in_sources -= {"task-scan-git"}
+    if in_sources != set(rules or []):
+        fail(f"the catalogue's rules and the sources' checks differ: only in the sources "
+             f"{sorted(in_sources - set(rules or []))}, only in the catalogue {sorted(set(rules or []) - in_sources)}")
     never = [r for r in rules or [] if r not in seen]
     if never:
         fail(f"{len(never)} of {len(rules)} checks had no diagnostic in any scenario: {', '.join(never)}")
