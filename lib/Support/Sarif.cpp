@@ -91,7 +91,9 @@ std::string ruleName(llvm::StringRef Id) {
   return Name;
 }
 
-json::Object message(llvm::StringRef Text) { return json::Object{{"text", Text}}; }
+/// (json::Value keeps a StringRef as a reference: every string is copied,
+/// so the log owns its text and outlives the diagnostics it was made from.)
+json::Object message(llvm::StringRef Text) { return json::Object{{"text", Text.str()}}; }
 
 } // namespace
 
@@ -119,7 +121,7 @@ json::Value toSarif(const DiagnosticList &Diags, const SarifTool &Tool) {
                      const char *Level) {
     RuleIndex[Id.str()] = Rules.size();
     Rules.push_back(json::Object{
-        {"id", Id},
+        {"id", Id.str()},
         {"name", ruleName(Id)},
         {"shortDescription", message(Summary)},
         {"fullDescription", message(Summary)},
