@@ -12,7 +12,8 @@ each log:
   - every result's ruleId is a rule of the run, with its index; its location
     is the file and line task-scan's text output names; notes are related
     locations; the tool's name and version are task-scan --version's.
-Then every rule must have been the ruleId of some result: a new check
+Without the validator (npm or its registry missing) the rest is checked
+and the exit status is 77 (skipped). Then every rule must have been the ruleId of some result: a new check
 without a scenario here fails this test; and the rules must be exactly the
 check names the sources under lib/ report (a check missing from the
 catalogue, lib/Support/Checks.cpp, fails it too).
@@ -173,6 +174,8 @@ def text_positions(task_scan, args, cwd, env):
 
 
 def validate(validator, log, work):
+    if not os.path.exists(validator):
+        return
     report = os.path.join(work, os.path.basename(log) + ".validation.sarif")
     # .NET without ICU: the validator needs no culture data.
     env = dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1")
@@ -284,12 +287,18 @@ def main():
     if never:
         fail(f"{len(never)} of {len(rules)} checks had no diagnostic in any scenario: {', '.join(never)}")
     else:
-        print(f"every one of the {len(rules)} checks was reported and validated")
+        print(f"every one of the {len(rules)} checks was reported"
+              + (" and validated" if os.path.exists(a.validator) else ""))
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
     if FAILURES:
         print(f"{len(FAILURES)} failure(s)")
         return 1
+    if not os.path.exists(a.validator):
+        # ctest's "skipped": the layout was checked, the validator did not run.
+        print(f"SKIPPED: no SARIF validator at {a.validator} (scripts/install-sarif-validator.sh "
+              f"could not install it); every check but the validator's passed")
+        return 77
     print("all SARIF checks passed")
     return 0
 
