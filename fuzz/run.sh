@@ -8,7 +8,7 @@
 # To keep a finding as a seed: copy it into fuzz/corpus/<target>/.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-targets="image_reference template config_yaml config_ini annotation escaping"
+targets="image_reference template config_yaml config_ini annotation escaping runtime_format runtime_format_fallback runtime_inputs runtime_args"
 what=${1:?usage: run.sh <target|all> [seconds] [libFuzzer options]}
 seconds=${2:-60}
 if [ $# -ge 2 ]; then shift 2; else shift $#; fi

@@ -24,7 +24,13 @@ packages=(
   clang-14
   # bench/run.sh measures peak memory with /usr/bin/time
   time
+  # the Debian package (cpack -G DEB reads the tool's shared libraries with
+  # dpkg-shlibdeps and file) and its check (ctest -L package)
+  dpkg-dev file lintian
 )
+# The SARIF validator (ctest -L sarif) is an npm package: npm, unless a
+# Node.js that brings its own is installed already.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

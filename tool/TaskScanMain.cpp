@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "taskscan/Emitters.h"
+#include "taskscan/GitFiles.h"
 #include "taskscan/CacheVersionCheck.h"
 #include "taskscan/DiagnosticFilter.h"
 #include "taskscan/ImageLock.h"
@@ -13,6 +14,7 @@
 #include "taskscan/ImageConfig.h"
 #include "taskscan/OutputWriter.h"
 #include "taskscan/ProjectModel.h"
+#include "taskscan/Sarif.h"
 #include "taskscan/Scanner.h"
 #include "taskscan/Version.h"
 
@@ -102,11 +104,18 @@ cl::opt<std::string> OutputDir("output-dir", cl::desc("Write the generated files
 cl::opt<bool> Check("check", cl::desc("Report problems only; write nothing (with --output-dir: "
                                          "report generated files that are out of date)"),
                     cl::cat(Category));
-enum class Format { Text, Json };
-cl::opt<Format> DiagFormat("format", cl::desc("Diagnostics format"),
-                           cl::values(clEnumValN(Format::Text, "text", "compiler-style (default)"),
-                                      clEnumValN(Format::Json, "json", "a JSON array")),
-                           cl::init(Format::Text), cl::cat(Category));
+enum class Format { Text, Json, Sarif };
+cl::opt<Format> DiagFormat(
+    "format", cl::desc("Diagnostics format"),
+    cl::values(clEnumValN(Format::Text, "text", "compiler-style, to stderr (default)"),
+               clEnumValN(Format::Json, "json", "a JSON array, to stderr"),
+               clEnumValN(Format::Sarif, "sarif",
+                          "a SARIF 2.1.0 log for code scanning, to stdout")),
+    cl::init(Format::Text), cl::cat(Category));
+cl::opt<std::string> DiagnosticsFile("output-file",
+                                     cl::desc("Write the diagnostics to <file> instead "
+                                              "(with --format sarif: the SARIF log)"),
+                                     cl::value_desc("file"), cl::cat(Category));
 // Prefix: `-j4` as every compiler and make take it, `-j 4` too.
 cl::opt<unsigned> Jobs("j", cl::desc("Parallel jobs (default: all cores)"), cl::init(0),
                        cl::Prefix, cl::cat(Category));
@@ -239,24 +248,71 @@ void applyWarningPolicy(DiagnosticList &Diags, const std::optional<CheckGlobs> &
     promoteWarnings(Diags, *AsErrors);
 }
 
-void printDiagnostics(const DiagnosticList &Diags, llvm::StringRef ChecksPage) {
-  if (DiagFormat == Format::Json) {
-    llvm::errs() << llvm::formatv("{0:2}", toJson(Diags)) << "\n";
+/// Where the diagnostics go: --output-file, else stderr (text, JSON) or
+/// stdout (SARIF, a document for another tool).
+class DiagnosticsSink {
+public:
+  bool open(std::string &Error) {
+    if (DiagnosticsFile.empty())
+      return true;
+    std::error_code EC;
+    File = std::make_unique<llvm::raw_fd_ostream>(DiagnosticsFile, EC);
+    if (EC)
+      Error = fmt::format("cannot write the diagnostics to '{}': {}",
+                          DiagnosticsFile.getValue(), EC.message());
+    return !EC;
+  }
+  llvm::raw_ostream &stream() {
+    if (File)
+      return *File;
+    return DiagFormat == Format::Sarif ? llvm::outs() : llvm::errs();
+  }
+  bool close(std::string &Error) {
+    if (!File)
+      return true;
+    File->close();
+    if (File->has_error()) {
+      Error = fmt::format("cannot write the diagnostics to '{}': {}",
+                          DiagnosticsFile.getValue(), File->error().message());
+      File->clear_error();
+      return false;
+    }
+    return true;
+  }
+
+private:
+  std::unique_ptr<llvm::raw_fd_ostream> File;
+};
+
+/// Text and JSON are printed as each stage ends; a SARIF log holds the whole
+/// run, so its diagnostics are kept until the end (printSarif).
+void printDiagnostics(const DiagnosticList &Diags, DiagnosticsSink &Sink,
+                      DiagnosticList &ForSarif, llvm::StringRef ChecksPage) {
+  llvm::raw_ostream &OS = Sink.stream();
+  if (DiagFormat == Format::Sarif) {
+    ForSarif.append(Diags);
     return;
   }
-  renderText(Diags, llvm::errs(), llvm::errs().has_colors());
+  if (DiagFormat == Format::Json) {
+    OS << llvm::formatv("{0:2}", toJson(Diags)) << "\n";
+    return;
+  }
+  renderText(Diags, OS, DiagnosticsFile.empty() && OS.has_colors());
   unsigned Errors = Diags.errorCount();
   unsigned Warnings = Diags.items().size() - Errors;
   if (Errors || Warnings)
-    llvm::errs() << fmt::format("{} error{} and {} warning{} generated.\n", Errors,
-                                Errors == 1 ? "" : "s", Warnings,
-                                Warnings == 1 ? "" : "s");
+    OS << fmt::format("{} error{} and {} warning{} generated.\n", Errors,
+                      Errors == 1 ? "" : "s", Warnings, Warnings == 1 ? "" : "s");
   // Each [task-scan-...] has an entry with an example and the fix.
   if (llvm::any_of(Diags.items(), [](const Diagnostic &D) {
         return llvm::StringRef(D.Check).starts_with("task-scan-");
       }))
-    llvm::errs() << "task-scan: each check is explained, with its fix, in " << ChecksPage
-                 << "\n";
+    OS << "task-scan: each check is explained, with its fix, in " << ChecksPage << "\n";
+}
+
+void printSarif(const DiagnosticList &Diags, DiagnosticsSink &Sink, llvm::StringRef Cwd) {
+  SarifTool Tool{"task-scan", TASK_SCAN_VERSION, Cwd.str()};
+  Sink.stream() << llvm::formatv("{0:2}", toSarif(Diags, Tool)) << "\n";
 }
 
 /// Compilers print the paths they were given; sources under the current
@@ -447,6 +503,12 @@ int run(int Argc, const char **Argv) {
   if (!Resources)
     return usageError(Problem);
 
+  DiagnosticsSink Sink;
+  DiagnosticList ForSarif;
+  std::string SinkError;
+  if (!Sink.open(SinkError))
+    return usageError(SinkError);
+
   auto Start = std::chrono::steady_clock::now();
   DiagnosticList Diags;
   ImageConfig Config;
@@ -469,12 +531,40 @@ int run(int Argc, const char **Argv) {
   std::vector<std::string> SourceList(Sources.begin(), Sources.end());
   if (ConfigChanged) {
     std::vector<std::string> All = Database->getAllFiles();
-    if (All.empty())
+    bool FromGit = false;
+    std::string GitError;
+    if (All.empty() && BuildPath.empty()) {
+      // No compile database: every C and C++ file git tracks, compiled with
+      // the flags after `--` (the commit may hold only the configuration).
+      if (auto Tracked = gitTrackedCxxFiles(".", GitError)) {
+        FromGit = true;
+        for (const std::string &File : *Tracked)
+          All.push_back(File);
+        if (Stats)
+          llvm::errs() << fmt::format("task-scan: the image configuration changed: checking "
+                                      "the {} C and C++ files git tracks\n",
+                                      Tracked->size());
+      }
+    }
+    if (All.empty() && !FromGit)
       llvm::WithColor::note(llvm::errs(), "task-scan")
           << "the image configuration changed, but no compile database lists the "
-             "project's sources (-p <build-dir> with compile_commands.json): only the "
-             "sources given were checked against it\n";
-    else if (!SourceList.empty()) {
+             "project's sources (-p <build-dir> with compile_commands.json)"
+          << (GitError.empty() ? std::string() : " and git cannot list them (" + GitError + ")")
+          << ": only the sources given were checked against it\n";
+    else if (FromGit) {
+      std::set<std::string> Seen;
+      std::vector<std::string> Merged;
+      for (const std::vector<std::string> *List : {&SourceList, &All})
+        for (const std::string &S : *List) {
+          llvm::SmallString<256> Real;
+          if (llvm::sys::fs::real_path(S, Real))
+            Real = S;
+          if (Seen.insert(std::string(Real)).second)
+            Merged.push_back(S);
+        }
+      SourceList = std::move(Merged);
+    } else if (!SourceList.empty()) {
       std::set<std::string> Listed(All.begin(), All.end());
       for (const std::string &S : SourceList) {
         llvm::SmallString<256> Absolute(S);
@@ -533,7 +623,7 @@ int run(int Argc, const char **Argv) {
   Diags.sortAndUnique();
   applyWarningPolicy(Diags, AsErrors);
   showPathsRelativeTo(Diags, Cwd);
-  printDiagnostics(Diags, ChecksPage);
+  printDiagnostics(Diags, Sink, ForSarif, ChecksPage);
 
   if (ListImages)
     for (const ModelImage &Image : Model.Images)
@@ -586,7 +676,13 @@ int run(int Argc, const char **Argv) {
     if (OutputDiags.hasErrors() && Status == ExitClean)
       Status = ExitProblems;
     showPathsRelativeTo(OutputDiags, Cwd);
-    printDiagnostics(OutputDiags, ChecksPage);
+    printDiagnostics(OutputDiags, Sink, ForSarif, ChecksPage);
+  }
+  if (DiagFormat == Format::Sarif)
+    printSarif(ForSarif, Sink, Cwd);
+  if (!Sink.close(SinkError)) {
+    llvm::WithColor::error(llvm::errs(), "task-scan") << SinkError << "\n";
+    Status = ExitUsage;
   }
   reportScanGaps(Scan.Stats, Cwd);
   if (Stats) {

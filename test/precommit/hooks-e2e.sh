@@ -294,6 +294,32 @@ if commit_refused "generated header missing, bad image" "geo typo"; then
 fi
 git reset -q HEAD src/geo.cpp && git checkout -q -- src/geo.cpp
 
+# 6e. The same without a compile database (README's form with the flags
+#     after `--`, for a repository whose build tree is not checked in): a
+#     commit of the configuration alone that deletes the `gpu:` line is
+#     refused, every C and C++ file git tracks checked with the hook's flags
+#     (geo.cpp's task runs in 'gpu'); a file git does not track is not.
+sed -i 's/args: \[--config, flyte.yaml, -p, build\]/args: [--config, flyte.yaml, --, -std=c++17, -Iinclude]/' .pre-commit-config.yaml
+git add .pre-commit-config.yaml
+commit_ok "hook flags after --, no database" "no database"
+cat > src/scratch.cpp <<'CPP'
+#include <flyte/task.hpp>
+FLYTE_TASK(container_image = "{{.image.nowhere}}")
+int scratch(int x) { return x; }
+CPP
+sed -i '/gpu:/d' flyte.yaml
+git add flyte.yaml
+if commit_refused "configuration alone, no database, image removed" "drop gpu"; then
+  expect_in_log "configuration alone, no database: git's files checked" \
+    "- hook id: task-scan-check" \
+    "src/geo.cpp:3:1: error: task 'norm': unknown image 'gpu' in container_image"
+  if grep -qF -- "src/scratch.cpp" "$log"; then
+    fail "configuration alone, no database: an untracked file was checked"
+  fi
+fi
+rm src/scratch.cpp
+git reset -q HEAD flyte.yaml && git checkout -q -- flyte.yaml
+
 # 7. `pre-commit try-repo` tries the hooks without a config entry (with the
 #    default image from the environment, as flytekit reads it).
 if FLYTE_INTERNAL_IMAGE=ghcr.io/acme/flyte-cpp:1.4.2 \

@@ -30,6 +30,7 @@
 // then dies by the same signal. POSIX only; elsewhere a crash says nothing.
 #if defined(__unix__) || defined(__APPLE__)
 #include <csignal>
+#include <signal.h>
 #include <unistd.h>
 #define FLYTE_RUNTIME_CRASH_LINE 1
 #else

@@ -22,16 +22,23 @@ class CrashLine {
     std::string prefix = toOneLine("task " + std::string(task.name)).substr(0, sizeof(prefix_) - 16) + ": crashed: ";
     prefix.copy(prefix_, prefix.size());
     prefixLength_ = prefix.size();
-    for (int signal : kSignals) std::signal(signal, &CrashLine::handle);
+    struct sigaction action {};
+    action.sa_handler = &CrashLine::handle;
+    sigemptyset(&action.sa_mask);
+    for (std::size_t i = 0; i < kSignalCount; ++i) ::sigaction(kSignals[i], &action, &previous_[i]);
   }
+  // Puts back the handlers that were there before (a sanitizer's, a crash reporter's the task's
+  // program installed), not the default: the process may go on after the task.
   ~CrashLine() {
-    for (int signal : kSignals) std::signal(signal, SIG_DFL);
+    for (std::size_t i = 0; i < kSignalCount; ++i) ::sigaction(kSignals[i], &previous_[i], nullptr);
   }
   CrashLine(const CrashLine&) = delete;
   CrashLine& operator=(const CrashLine&) = delete;
 
  private:
   static constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+  static constexpr std::size_t kSignalCount = sizeof kSignals / sizeof kSignals[0];
+  struct sigaction previous_[kSignalCount] {};
 
   template <std::size_t N>
   static void put(const char (&text)[N]) {
