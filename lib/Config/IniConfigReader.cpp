@@ -171,6 +171,17 @@ private:
         Config.BaseImages[Key.str()] = Value.str();
       return;
     }
+    if (Key.consume_front("builder_image.")) {
+      if (!checkImageName(Key, NameAt, "image key", Diags) ||
+          !nonEmpty(Value, NameAt,
+                    fmt::format("the builder image of '{}'", Key.str())))
+        return;
+      if (checkReference(Value, ValueAt,
+                         fmt::format("the builder image of '{}'", Key.str()),
+                         Diags))
+        Config.BuilderImages[Key.str()] = Value.str();
+      return;
+    }
     if (Key.consume_front("link.")) {
       if (!checkImageName(Key, NameAt, "image key", Diags) ||
           !nonEmpty(Value, NameAt, fmt::format("the link mode of '{}'", Key.str())))
@@ -184,7 +195,8 @@ private:
     Diagnostic &D = Diags.error(
         ConfigCheck, NameAt,
         fmt::format("unknown option '{}' in [build]; expected 'install_dir', "
-                    "'base_image.<image key>' or 'link.<image key>'",
+                    "'base_image.<image key>', 'builder_image.<image key>' or "
+                    "'link.<image key>'",
                     printable(Name)));
     std::string Hint = nearest(Name, {"install_dir"});
     if (!Hint.empty())

@@ -445,6 +445,9 @@ private:
           if (Key == "base_images") {
             readBaseImages(mappingOrNull(Value, "'build.base_images'", KeyAt),
                            KeyAt);
+          } else if (Key == "builder_images") {
+            readBuilderImages(
+                mappingOrNull(Value, "'build.builder_images'", KeyAt), KeyAt);
           } else if (Key == "link") {
             readLink(mappingOrNull(Value, "'build.link'", KeyAt), KeyAt);
           } else if (Key == "install_dir") {
@@ -459,9 +462,10 @@ private:
             Diagnostic &D = Found.error(
                 ConfigCheck, KeyAt,
                 fmt::format("unknown key '{}' in 'build'; expected "
-                            "'base_images', 'install_dir' or 'link'",
+                            "'base_images', 'builder_images', 'install_dir' or 'link'",
                             printable(Key)));
-            std::string Hint = nearest(Key, {"base_images", "install_dir", "link"});
+            std::string Hint = nearest(
+                Key, {"base_images", "builder_images", "install_dir", "link"});
             if (!Hint.empty())
               D.Notes.push_back({KeyAt, Hint});
             drain(Value);
@@ -506,6 +510,27 @@ private:
                              fmt::format("the base image of '{}'", Key.str()),
                              Found))
             Config.BaseImages[Key.str()] = *Ref;
+        });
+  }
+
+  void readBuilderImages(llvm::yaml::MappingNode *M, const SourcePosition &At) {
+    if (!M)
+      return;
+    forEachEntry(
+        M, "'build.builder_images'", "image key", At, /*AllKeys=*/true,
+        [](llvm::StringRef) { return true; },
+        [&](llvm::StringRef Key, const SourcePosition &KeyAt,
+            llvm::yaml::Node *Value) {
+          bool KeyOk = checkImageName(Key, KeyAt, "image key", Found);
+          auto Ref = stringOf(
+              Value, fmt::format("the builder image of '{}'", printable(Key)),
+              KeyAt);
+          if (!KeyOk || !Ref)
+            return;
+          if (checkReference(*Ref, at(Value, KeyAt),
+                             fmt::format("the builder image of '{}'", Key.str()),
+                             Found))
+            Config.BuilderImages[Key.str()] = *Ref;
         });
   }
 
