@@ -11,12 +11,14 @@
 # the build machine's add_flyte_tasks (FlyteTasksBuilderContext.cmake):
 #
 #   <FLYTE_TASKS_BUILDER>/builder.cmake    FLYTE_BUILDER_NAME, FLYTE_BUILDER_KEY,
-#                                          FLYTE_BUILDER_LINK_OPTIONS
+#                                          FLYTE_BUILDER_LINK_OPTIONS, FLYTE_BUILDER_SOURCES
 #   <FLYTE_TASKS_BUILDER>/entrypoint.cpp   the generated main() of that image
 #   <FLYTE_TASKS_BUILDER>/include/flyte/   the runtime headers (flyte::runtime)
 #
 # So this add_flyte_tasks() takes the same arguments and, for the name the
-# context was staged for, makes the same executable from the same sources,
+# context was staged for, makes the same executable from the sources the
+# scan read (FLYTE_BUILDER_SOURCES: the entrypoint calls their tasks, whatever
+# options this configure was given), with the same
 # LINK_LIBRARIES (the project's own libraries, built here from their sources)
 # and flags, into <FLYTE_TASKS_BUILDER>/../out/; for other names nothing. The
 # result variables are set as on the build machine, for that one key.
@@ -51,7 +53,11 @@ function(add_flyte_tasks name)
   endif()
   set(key "${FLYTE_BUILDER_KEY}")
   set(objects "${name}_task_objects")
-  add_library(${objects} OBJECT ${arg_SOURCES})
+  set(sources "")
+  foreach(source IN LISTS FLYTE_BUILDER_SOURCES)
+    list(APPEND sources "${CMAKE_SOURCE_DIR}/${source}")
+  endforeach()
+  add_library(${objects} OBJECT ${sources})
   target_link_libraries(${objects} PUBLIC ${arg_LINK_LIBRARIES} flyte::runtime)
   target_include_directories(${objects} PUBLIC ${arg_INCLUDE_DIRECTORIES})
   target_compile_definitions(${objects} PUBLIC ${arg_COMPILE_DEFINITIONS})

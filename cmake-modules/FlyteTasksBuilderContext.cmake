@@ -17,7 +17,8 @@
 #
 # Needs from the caller (the <name>_images arguments file): FLYTE_NAME,
 # FLYTE_OUTPUT_DIR, FLYTE_STATE_DIR, FLYTE_PROJECT_SOURCE_DIR,
-# FLYTE_PROJECT_BINARY_DIR, FLYTE_RUNTIME_INCLUDE_DIR.
+# FLYTE_PROJECT_BINARY_DIR, FLYTE_RUNTIME_INCLUDE_DIR, FLYTE_SOURCES (the
+# scanned sources, relative to FLYTE_PROJECT_SOURCE_DIR).
 include_guard(GLOBAL)
 set(_FLYTE_TASKS_BUILDER_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
@@ -79,11 +80,16 @@ function(_flyte_tasks_stage_builder_context context key)
   if(EXISTS "${FLYTE_STATE_DIR}/link-${key}.rsp")
     file(STRINGS "${FLYTE_STATE_DIR}/link-${key}.rsp" link_options)
   endif()
-  set(content "# Staged by add_flyte_tasks(${FLYTE_NAME}) for the builder of image '${key}'.\n"
-              "set(FLYTE_BUILDER_NAME [==[${FLYTE_NAME}]==])\nset(FLYTE_BUILDER_KEY [==[${key}]==])\n"
-              "set(FLYTE_BUILDER_LINK_OPTIONS")
+  string(CONCAT content
+    "# Staged by add_flyte_tasks(${FLYTE_NAME}) for the builder of image '${key}'.\n"
+    "set(FLYTE_BUILDER_NAME [==[${FLYTE_NAME}]==])\nset(FLYTE_BUILDER_KEY [==[${key}]==])\n"
+    "set(FLYTE_BUILDER_LINK_OPTIONS")
   foreach(option IN LISTS link_options)
     string(APPEND content " [==[${option}]==]")
+  endforeach()
+  string(APPEND content ")\nset(FLYTE_BUILDER_SOURCES")
+  foreach(source IN LISTS FLYTE_SOURCES)
+    string(APPEND content " [==[${source}]==]")
   endforeach()
   string(APPEND content ")\n")
   file(WRITE "${context}/flyte/builder.cmake.tmp" "${content}")
