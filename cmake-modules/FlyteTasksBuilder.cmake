@@ -31,8 +31,6 @@ if(NOT FLYTE_TASKS_BUILDER OR NOT EXISTS "${FLYTE_TASKS_BUILDER}/builder.cmake")
   message(FATAL_ERROR "FlyteTasks (builder): FLYTE_TASKS_BUILDER must name the flyte/ folder of an "
                       "image's build context staged by add_flyte_tasks (it holds builder.cmake).")
 endif()
-include("${FLYTE_TASKS_BUILDER}/builder.cmake")
-get_filename_component(FLYTE_BUILDER_OUTPUT_DIR "${FLYTE_TASKS_BUILDER}/../out" ABSOLUTE)
 
 if(NOT TARGET flyte::runtime)
   add_library(flyte_runtime INTERFACE IMPORTED GLOBAL)
@@ -45,6 +43,10 @@ endif()
 function(add_flyte_tasks name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "STATIC" "CONFIG;OUTPUT_DIR"
     "SOURCES;IMAGES;LINK_LIBRARIES;INCLUDE_DIRECTORIES;COMPILE_DEFINITIONS;LINK_MODES;IMAGE_LIBRARIES;BUILDER_IMAGES")
+  # Read here, not where this file is included: with add_subdirectory of
+  # task-scan that is another directory's scope.
+  include("${FLYTE_TASKS_BUILDER}/builder.cmake")
+  get_filename_component(FLYTE_BUILDER_OUTPUT_DIR "${FLYTE_TASKS_BUILDER}/../out" ABSOLUTE)
   foreach(variable IMAGE_KEYS IMAGE_TARGETS DOCKERFILES MANIFEST OUTPUT_DIR)
     set(${name}_${variable} "" PARENT_SCOPE)
   endforeach()
