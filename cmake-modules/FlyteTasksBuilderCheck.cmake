@@ -18,6 +18,7 @@
 # <state dir>/builder-check.cmake: FLYTE_BUILDER_FOREIGN_LIBRARIES,
 # FLYTE_BUILDER_SHARED_LIBRARIES; read by FlyteTasksImages.cmake.
 include_guard(GLOBAL)
+# (_flyte_tasks_link_item: FlyteTasksSharedLibraries.cmake, included before.)
 
 function(_flyte_tasks_builder_check objects state_dir)
   cmake_language(EVAL CODE
@@ -47,11 +48,7 @@ function(_flyte_tasks_builder_check_at_end objects state_dir)
   set(shared "")
   while(pending)
     list(POP_FRONT pending item)
-    if(item MATCHES "^\\$<(LINK_ONLY|BUILD_INTERFACE|BUILD_LOCAL_INTERFACE):([^$<>]*)>$")
-      set(item "${CMAKE_MATCH_2}")
-    elseif(item MATCHES "^\\$<|^::@|^-")
-      continue()
-    endif()
+    _flyte_tasks_link_item(item "${item}")
     if(item STREQUAL "" OR item IN_LIST seen)
       continue()
     endif()

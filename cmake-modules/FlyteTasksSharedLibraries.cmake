@@ -41,6 +41,18 @@
 # Used by FlyteTasks.cmake at configure time and, for the staging helpers,
 # by the cmake -P scripts of the build (FlyteTasksCodegen, FlyteTasksImages).
 
+# An item of a LINK_LIBRARIES or INTERFACE_LINK_LIBRARIES property as the
+# target or file it names: $<LINK_ONLY:x> and $<BUILD_INTERFACE:x> give x;
+# other generator expressions, link flags and ::@ markers give "".
+function(_flyte_tasks_link_item out_var item)
+  if(item MATCHES "^\\$<(LINK_ONLY|BUILD_INTERFACE|BUILD_LOCAL_INTERFACE):([^$<>]*)>$")
+    set(item "${CMAKE_MATCH_2}")
+  elseif(item MATCHES "^\\$<|^::@|^-")
+    set(item "")
+  endif()
+  set(${out_var} "${item}" PARENT_SCOPE)
+endfunction()
+
 # The SHARED library targets of this build (not imported) in the link
 # closure of <item>...: their LINK_LIBRARIES and INTERFACE_LINK_LIBRARIES,
 # transitively ($<LINK_ONLY:x> included: a private dependency of a shared
@@ -53,11 +65,7 @@ function(_flyte_tasks_shared_library_closure out_var imported_var)
   set(imported_libraries "")
   while(pending)
     list(POP_FRONT pending item)
-    if(item MATCHES "^\\$<(LINK_ONLY|BUILD_INTERFACE|BUILD_LOCAL_INTERFACE):([^$<>]*)>$")
-      set(item "${CMAKE_MATCH_2}")
-    elseif(item MATCHES "^\\$<|^::@|^-")
-      continue()
-    endif()
+    _flyte_tasks_link_item(item "${item}")
     if(item STREQUAL "" OR NOT TARGET "${item}" OR item IN_LIST seen)
       continue()
     endif()
