@@ -98,6 +98,12 @@ function(_flyte_tasks_stage_builder_context context key)
   file(REMOVE_RECURSE "${context}/lib")
 endfunction()
 
+# Removes what _flyte_tasks_stage_builder_context staged in <context>: the
+# image has no builder (any longer), and its context holds the executable.
+function(_flyte_tasks_unstage_builder_context context)
+  file(REMOVE_RECURSE "${context}/project" "${context}/flyte")
+endfunction()
+
 # The manifest's builder image of <key> in <out_var> (empty: none).
 function(_flyte_tasks_builder_image out_var manifest key)
   set(result "")

@@ -66,6 +66,7 @@ if(FLYTE_STAGE_ARGUMENTS)
       # Compiled in its builder image: the context holds the sources instead.
       _flyte_tasks_stage_builder_context("${FLYTE_OUTPUT_DIR}/images/${key}" "${key}")
     elseif(EXISTS "${executable}" AND IS_DIRECTORY "${FLYTE_OUTPUT_DIR}/images/${key}")
+      _flyte_tasks_unstage_builder_context("${FLYTE_OUTPUT_DIR}/images/${key}")
       _flyte_tasks_stage_image("${FLYTE_OUTPUT_DIR}/images/${key}" "${executable}"
                                "${FLYTE_NAME}_${key}" "${FLYTE_NAME}" "add_flyte_tasks(${FLYTE_NAME})")
     endif()

@@ -236,6 +236,7 @@ foreach(index RANGE ${last})
     endif()
     _flyte_tasks_stage_builder_context("${context}" "${key}")
   else()
+    _flyte_tasks_unstage_builder_context("${context}")
     _flyte_tasks_stage_image("${context}" "${executable}" "${FLYTE_NAME}_${key}" "${FLYTE_NAME}" "${fn}")
   endif()
 

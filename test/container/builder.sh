@@ -191,6 +191,14 @@ PY
     -v "$WORK/sum/outputs:/var/outputs" --entrypoint /usr/local/bin/demo_old "$PLAIN" \
     run demo.scaled_sum --inputs /var/inputs --outputs /var/outputs || fail "demo.scaled_sum failed in $PLAIN"
   [ "$(cat "$WORK/sum/outputs/o0")" = 10.5 ] || fail "demo.scaled_sum in $PLAIN wrote '$(cat "$WORK/sum/outputs/o0")'"
+
+  step "without the builder again: a one-stage Dockerfile, the host executable staged, the sources gone"
+  grep -v -e '^  builder_images:' -e '^    old: ' "$SRC/flyte.yaml" > "$WORK/flyte.yaml"
+  cp "$WORK/flyte.yaml" "$SRC/flyte.yaml"
+  cmake --build "$BIN" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "build failed"; }
+  grep -q flyte-build "$CONTEXT/Dockerfile" && fail "the Dockerfile still has the builder stage"
+  [ -x "$CONTEXT/demo_old" ] || fail "the host executable is not staged in $CONTEXT"
+  [ -e "$CONTEXT/project" ] || [ -e "$CONTEXT/flyte" ] && fail "the builder's context is still staged in $CONTEXT"
   ;;
 
 no-cmake)
