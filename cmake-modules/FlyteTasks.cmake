@@ -475,14 +475,7 @@ function(_flyte_tasks_write_configure_database file)
   endif()
 endfunction()
 
-# A value as a bracket argument of generated CMake code: no escaping needed.
-function(_flyte_tasks_bracket out_var value)
-  set(equals "=")
-  while(value MATCHES "]${equals}]")
-    string(APPEND equals "=")
-  endwhile()
-  set(${out_var} "[${equals}[${value}]${equals}]" PARENT_SCOPE)
-endfunction()
+# (_flyte_tasks_bracket: FlyteTasksKeys.cmake, shared with the build's scripts.)
 
 # Removes the executables of images that are gone. Each generation lists the
 # executable of every image key (per configuration) in <state_dir>; those

@@ -32,11 +32,11 @@ if(NOT FLYTE_TASKS_BUILDER OR NOT EXISTS "${FLYTE_TASKS_BUILDER}/builder.cmake")
                       "image's build context staged by add_flyte_tasks (it holds builder.cmake).")
 endif()
 
+# (Not an IMPORTED target: an ALIAS of one needs CMake 3.18.)
 if(NOT TARGET flyte::runtime)
-  add_library(flyte_runtime INTERFACE IMPORTED GLOBAL)
-  set_target_properties(flyte_runtime PROPERTIES
-    INTERFACE_INCLUDE_DIRECTORIES "${FLYTE_TASKS_BUILDER}/include"
-    INTERFACE_COMPILE_FEATURES cxx_std_17)
+  add_library(flyte_runtime INTERFACE)
+  target_include_directories(flyte_runtime INTERFACE "${FLYTE_TASKS_BUILDER}/include")
+  target_compile_features(flyte_runtime INTERFACE cxx_std_17)
   add_library(flyte::runtime ALIAS flyte_runtime)
 endif()
 

@@ -20,6 +20,7 @@
 # FLYTE_PROJECT_BINARY_DIR, FLYTE_RUNTIME_INCLUDE_DIR, FLYTE_SOURCES (the
 # scanned sources, relative to FLYTE_PROJECT_SOURCE_DIR).
 include_guard(GLOBAL)
+include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksKeys.cmake") # _flyte_tasks_bracket
 set(_FLYTE_TASKS_BUILDER_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
 # The files of <dir> (relative to <root>) that go into project/, in <out_var>.
@@ -85,11 +86,13 @@ function(_flyte_tasks_stage_builder_context context key)
     "set(FLYTE_BUILDER_NAME [==[${FLYTE_NAME}]==])\nset(FLYTE_BUILDER_KEY [==[${key}]==])\n"
     "set(FLYTE_BUILDER_LINK_OPTIONS")
   foreach(option IN LISTS link_options)
-    string(APPEND content " [==[${option}]==]")
+    _flyte_tasks_bracket(option "${option}")
+    string(APPEND content " ${option}")
   endforeach()
   string(APPEND content ")\nset(FLYTE_BUILDER_SOURCES")
   foreach(source IN LISTS FLYTE_SOURCES)
-    string(APPEND content " [==[${source}]==]")
+    _flyte_tasks_bracket(source "${source}")
+    string(APPEND content " ${source}")
   endforeach()
   string(APPEND content ")\n")
   file(WRITE "${context}/flyte/builder.cmake.tmp" "${content}")
