@@ -7,7 +7,7 @@
 # library of the project) built with the installed FlyteTasks package on
 # this Debian 12 (glibc 2.36).
 #
-#   builder.sh --case image|no-cmake|compile-error|foreign-library
+#   builder.sh --case image|subdirectory|no-cmake|compile-error|foreign-library
 #              --prefix DIR --builder-tar FILE --base-tar FILE --project DIR
 #              --flytekit-stub DIR
 #
@@ -19,6 +19,9 @@
 #                   folders; the same context builds through the bake file's
 #                   targets (buildah, with their contexts) and through a
 #                   plain `podman build` of the generated Dockerfile
+#  subdirectory     the project adds task-scan with add_subdirectory of a copy
+#                   inside its tree (no LLVM in the builder: task-scan's
+#                   CMakeLists.txt gives the builder's add_flyte_tasks there)
 #  no-cmake         BUILDER_IMAGES (winning over the configuration) names a
 #                   builder without cmake or a compiler: the message names
 #                   the key and the remedy
@@ -199,6 +202,22 @@ PY
   grep -q flyte-build "$CONTEXT/Dockerfile" && fail "the Dockerfile still has the builder stage"
   [ -x "$CONTEXT/demo_old" ] || fail "the host executable is not staged in $CONTEXT"
   [ -e "$CONTEXT/project" ] || [ -e "$CONTEXT/flyte" ] && fail "the builder's context is still staged in $CONTEXT"
+  ;;
+
+subdirectory)
+  step "task-scan added with add_subdirectory: the image builds in the builder all the same"
+  ROOT=$(cd "$HERE/../.." && pwd)
+  mkdir -p "$SRC/third_party/task-scan/lib"
+  cp -r "$ROOT/CMakeLists.txt" "$ROOT/cmake-modules" "$SRC/third_party/task-scan/"
+  cp -r "$ROOT/lib/runtime" "$SRC/third_party/task-scan/lib/"
+  configure_project "$SRC" "$BIN" -DDEMO_TASK_SCAN_SUBDIR=third_party/task-scan \
+    "-DFLYTE_TASK_SCAN_EXECUTABLE=$PREFIX/bin/task-scan"
+  cmake --build "$BIN" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "build failed"; }
+  [ -f "$CONTEXT/project/third_party/task-scan/CMakeLists.txt" ] || fail "task-scan's copy is not in the context"
+  cmake --build "$BIN" --target demo_images >"$WORK/images.log" 2>&1 ||
+    { cat "$WORK/images.log" >&2; fail "demo_images failed with task-scan added by add_subdirectory"; }
+  grep -q "image 'old' runs: /usr/local/bin/demo_old --list gives its 2 task(s)" "$WORK/images.log" ||
+    { cat "$WORK/images.log" >&2; fail "demo_images did not run image 'old'"; }
   ;;
 
 no-cmake)
