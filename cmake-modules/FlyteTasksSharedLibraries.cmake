@@ -53,6 +53,19 @@ function(_flyte_tasks_link_item out_var item)
   set(${out_var} "${item}" PARENT_SCOPE)
 endfunction()
 
+# Appends the LINK_LIBRARIES and INTERFACE_LINK_LIBRARIES of <target> to the
+# list <list_var>: the next step of a walk over a link closure.
+function(_flyte_tasks_append_links list_var target)
+  set(items ${${list_var}})
+  foreach(property LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+    get_target_property(values "${target}" ${property})
+    if(values)
+      list(APPEND items ${values})
+    endif()
+  endforeach()
+  set(${list_var} "${items}" PARENT_SCOPE)
+endfunction()
+
 # The SHARED library targets of this build (not imported) in the link
 # closure of <item>...: their LINK_LIBRARIES and INTERFACE_LINK_LIBRARIES,
 # transitively ($<LINK_ONLY:x> included: a private dependency of a shared
@@ -86,12 +99,7 @@ function(_flyte_tasks_shared_library_closure out_var imported_var)
     if(type STREQUAL "SHARED_LIBRARY")
       list(APPEND shared "${item}")
     endif()
-    foreach(property LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
-      get_target_property(values "${item}" ${property})
-      if(values)
-        list(APPEND pending ${values})
-      endif()
-    endforeach()
+    _flyte_tasks_append_links(pending "${item}")
   endwhile()
   list(SORT shared)
   list(SORT imported_libraries)
