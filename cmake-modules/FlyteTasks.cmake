@@ -24,7 +24,8 @@ Use it through the package, or with this repository added to the build::
                     [OUTPUT_DIR <dir>]
                     [STATIC]
                     [LINK_MODES <key>=<mode>...]
-                    [IMAGE_LIBRARIES <imported target>...])
+                    [IMAGE_LIBRARIES <imported target>...]
+                    [BUILDER_IMAGES <key>=<builder image>...])
 
   Scans ``SOURCES`` with ``task-scan`` and creates:
 
@@ -103,6 +104,24 @@ Use it through the package, or with this repository added to the build::
     -static-libgcc``: the base's C library must be at least the build
     machine's, an older C++ runtime is fine) or ``<key>=static`` (``-static``:
     any base of the same architecture).
+  ``BUILDER_IMAGES``
+    Compiles the executable of image ``<key>`` inside a builder image
+    (``gpu=nvidia/cuda:12.4.1-devel-ubuntu22.04``), overriding the
+    configuration's ``build: builder_images:``. Its Dockerfile is
+    multi-stage: the builder, which needs a C++17 compiler and CMake (not
+    task-scan), configures this same CMake project with
+    ``-DFLYTE_TASKS_BUILDER=<dir>`` (``find_package(FlyteTasks)`` then loads
+    ``FlyteTasksBuilder.cmake``, whose ``add_flyte_tasks`` reads the
+    generated entrypoint instead of scanning) and builds ``<name>_<key>``;
+    the final stage copies it into the base and self-checks it. The build
+    context ``<dir>/images/<key>/`` is staged by the build
+    (``FlyteTasksBuilderContext.cmake``): the project's sources without build
+    trees or ``.git``, the runtime headers and the builder's CMake module.
+    The tasks' ``LINK_LIBRARIES`` must be built from the project's sources
+    (or found by ``find_package`` in the builder too): ``<name>_images``
+    refuses a library from outside the source tree, and the project's
+    ``SHARED`` libraries (link them ``STATIC`` for such a key). The host
+    executable ``<name>_<key>`` is still built by ``all`` for local runs.
   ``IMAGE_LIBRARIES``
     Imported shared library targets (from ``find_package``) that the tasks
     link and the base images lack: copied into every image with the
@@ -189,6 +208,7 @@ cmake_policy(VERSION 3.20...3.31)
 set_property(GLOBAL PROPERTY FLYTE_TASKS_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksKeys.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksSharedLibraries.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksBuilderCheck.cmake")
 
 set(FLYTE_CONTAINER_TOOL "" CACHE STRING
     "Container tool for the <name>_images targets (default: podman, buildah or docker, found at build time)")
@@ -465,14 +485,7 @@ function(_flyte_tasks_write_configure_database file)
   endif()
 endfunction()
 
-# A value as a bracket argument of generated CMake code: no escaping needed.
-function(_flyte_tasks_bracket out_var value)
-  set(equals "=")
-  while(value MATCHES "]${equals}]")
-    string(APPEND equals "=")
-  endwhile()
-  set(${out_var} "[${equals}[${value}]${equals}]" PARENT_SCOPE)
-endfunction()
+# (_flyte_tasks_bracket: FlyteTasksKeys.cmake, shared with the build's scripts.)
 
 # Removes the executables of images that are gone. Each generation lists the
 # executable of every image key (per configuration) in <state_dir>; those
@@ -517,7 +530,7 @@ function(add_flyte_tasks name)
   set(options STATIC)
   set(one_value CONFIG OUTPUT_DIR)
   set(multi_value SOURCES IMAGES LINK_LIBRARIES INCLUDE_DIRECTORIES COMPILE_DEFINITIONS LINK_MODES
-                  IMAGE_LIBRARIES)
+                  IMAGE_LIBRARIES BUILDER_IMAGES)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
 
   set(fn "add_flyte_tasks(${name})")
@@ -550,6 +563,12 @@ function(add_flyte_tasks name)
     if(NOT mode MATCHES "^[a-z0-9_-]+=(dynamic|static-runtime|static)$")
       message(FATAL_ERROR "${fn}: LINK_MODES takes <image key>=dynamic, static-runtime or static, "
                           "not '${mode}'.")
+    endif()
+  endforeach()
+  foreach(builder IN LISTS arg_BUILDER_IMAGES)
+    if(NOT builder MATCHES "^[A-Za-z0-9_-]+=[^=]+$")
+      message(FATAL_ERROR "${fn}: BUILDER_IMAGES takes <image key>=<builder image reference>, "
+                          "not '${builder}'.")
     endif()
   endforeach()
   if(NOT DEFINED arg_CONFIG)
@@ -610,6 +629,9 @@ function(add_flyte_tasks name)
   set(image_args "")
   foreach(image IN LISTS arg_IMAGES)
     list(APPEND image_args "--image=${image}")
+  endforeach()
+  foreach(builder IN LISTS arg_BUILDER_IMAGES)
+    list(APPEND image_args "--builder-image=${builder}")
   endforeach()
   set(scan_args --project "${name}" "--config=${config}" ${image_args}
                 "--cache-dir=${state_dir}/scan-cache")
@@ -879,6 +901,9 @@ function(add_flyte_tasks name)
   _flyte_tasks_shared_libraries("${fn}" "${name}" "${objects}" "${state_dir}" "${keys}"
                                 "${arg_STATIC}" "${arg_LINK_MODES}" "${arg_IMAGE_LIBRARIES}"
                                 "${config}")
+  # What a builder image needs of the link closure (FlyteTasksBuilderCheck.cmake).
+  _flyte_tasks_builder_check("${objects}" "${state_dir}")
+  _flyte_tasks_runtime_include_dir(runtime_include "${runtime}")
   set(executables "")
   foreach(key IN LISTS keys)
     string(APPEND executables "${key}=$<TARGET_FILE:${name}_${key}>\n")
@@ -890,7 +915,10 @@ function(add_flyte_tasks name)
   foreach(pair "NAME;${name}" "OUTPUT_DIR;${output_dir}" "MANIFEST;${manifest}"
                "CONTAINER_TOOL;${FLYTE_CONTAINER_TOOL}" "CONTAINER_PULL;${FLYTE_CONTAINER_PULL}"
                "STATE_DIR;${state_dir}"
-               "SHARED_LIBRARIES_FILE;${state_dir}/shared-libraries-$<CONFIG>.cmake")
+               "SHARED_LIBRARIES_FILE;${state_dir}/shared-libraries-$<CONFIG>.cmake"
+               "BUILDER_CHECK_FILE;${state_dir}/builder-check.cmake"
+               "PROJECT_SOURCE_DIR;${CMAKE_SOURCE_DIR}" "PROJECT_BINARY_DIR;${CMAKE_BINARY_DIR}"
+               "RUNTIME_INCLUDE_DIR;${runtime_include}")
     list(GET pair 0 variable)
     list(GET pair 1 value)
     _flyte_tasks_bracket(value "${value}")
@@ -907,6 +935,14 @@ function(add_flyte_tasks name)
       _flyte_tasks_bracket(value "${value}")
       string(APPEND images_arguments "  ${value}\n")
     endforeach()
+  endforeach()
+  # The sources the scan read, for a builder image's build (relative to the
+  # top source directory, the root of its context's project/).
+  string(APPEND images_arguments ")\nset(FLYTE_SOURCES\n")
+  foreach(source IN LISTS sources)
+    file(RELATIVE_PATH source "${CMAKE_SOURCE_DIR}" "${source}")
+    _flyte_tasks_bracket(source "${source}")
+    string(APPEND images_arguments "  ${source}\n")
   endforeach()
   string(APPEND images_arguments ")\nset(FLYTE_EXECUTABLES\n")
   foreach(key IN LISTS keys)

@@ -16,9 +16,15 @@
 # C++ runtime versions the executable needs) to say which link mode fixes
 # it. Each built image is then run and its task list compared with the
 # manifest. What was built (with the image ID of its base), with which tool,
-# is recorded for <name>_push in <state dir>/built-<key>.cmake. A base image
-# is pulled as FLYTE_CONTAINER_PULL says (the environment first): `missing`
-# by default, `never` for offline builds.
+# is recorded for <name>_push in <state dir>/built-<key>.cmake.
+# An image with a builder image (the manifest's builder_image) has its
+# build context staged with the project's sources instead of the executable
+# (FlyteTasksBuilderContext.cmake), after checking that the builder can
+# build what the tasks link (FlyteTasksBuilderCheck.cmake); a failure of its
+# builder stage is reported by the line the stage printed, which names the
+# image key and the remedy. A base (or builder) image is pulled as
+# FLYTE_CONTAINER_PULL says (the environment first): `missing` by default,
+# `never` for offline builds.
 cmake_minimum_required(VERSION 3.21)
 
 if(NOT FLYTE_ARGUMENTS OR NOT EXISTS "${FLYTE_ARGUMENTS}")
@@ -27,6 +33,7 @@ endif()
 include("${FLYTE_ARGUMENTS}")
 include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksContainerTool.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksSharedLibraries.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksBuilderContext.cmake")
 set(fn "add_flyte_tasks(${FLYTE_NAME})")
 set(unused_args "")
 _flyte_tasks_read_shared_libraries("${FLYTE_SHARED_LIBRARIES_FILE}" unused_args)
@@ -217,7 +224,37 @@ foreach(index RANGE ${last})
   if(NOT EXISTS "${context}/Dockerfile")
     message(FATAL_ERROR "${fn}: ${context}/Dockerfile is missing; this task-scan does not write Dockerfiles.")
   endif()
-  _flyte_tasks_stage_image("${context}" "${executable}" "${FLYTE_NAME}_${key}" "${FLYTE_NAME}" "${fn}")
+  string(JSON builder ERROR_VARIABLE no_builder GET "${manifest}" images ${index} builder_image)
+  if(no_builder)
+    set(builder "")
+  endif()
+  if(builder)
+    set(FLYTE_BUILDER_FOREIGN_LIBRARIES "")
+    set(FLYTE_BUILDER_SHARED_LIBRARIES "")
+    if(EXISTS "${FLYTE_BUILDER_CHECK_FILE}")
+      include("${FLYTE_BUILDER_CHECK_FILE}")
+    endif()
+    if(FLYTE_BUILDER_FOREIGN_LIBRARIES)
+      string(REPLACE ";" ", " foreign "${FLYTE_BUILDER_FOREIGN_LIBRARIES}")
+      message(FATAL_ERROR "${fn}: image '${key}' is compiled in its builder image ${builder}, from "
+                          "the project's sources (${FLYTE_PROJECT_SOURCE_DIR}), but its tasks link "
+                          "${foreign}, which is not part of the project and so not in the build "
+                          "context. Move that library into the project's source tree, or make it "
+                          "an imported target that find_package finds in the builder image too "
+                          "(install it there), or drop the builder of '${key}' (build: builder_images).")
+    endif()
+    if(FLYTE_BUILDER_SHARED_LIBRARIES)
+      string(REPLACE ";" ", " shared "${FLYTE_BUILDER_SHARED_LIBRARIES}")
+      message(FATAL_ERROR "${fn}: image '${key}' is compiled in its builder image ${builder}, and "
+                          "its tasks link the SHARED libraries ${shared} of this project, which the "
+                          "builder stage does not carry into the image: build them as STATIC "
+                          "libraries, or drop the builder of '${key}' (build: builder_images).")
+    endif()
+    _flyte_tasks_stage_builder_context("${context}" "${key}")
+  else()
+    _flyte_tasks_unstage_builder_context("${context}")
+    _flyte_tasks_stage_image("${context}" "${executable}" "${FLYTE_NAME}_${key}" "${FLYTE_NAME}" "${fn}")
+  endif()
 
   if(NOT tag STREQUAL reference)
     message(STATUS "${fn}: image '${key}' is pinned by digest in the configuration (${reference}): "
@@ -229,6 +266,12 @@ foreach(index RANGE ${last})
     RESULT_VARIABLE result OUTPUT_VARIABLE log ERROR_VARIABLE log)
   if(NOT result EQUAL 0)
     message("${log}")
+    # (At the start of a line: the tool's echo of the RUN step holds the
+    # same words inside the script.)
+    if(builder AND log MATCHES "(^|\n)task-scan: (image '[^'\n]*' [^\n]*)")
+      # The builder stage's own message: the key, what failed, the remedy.
+      message(FATAL_ERROR "${fn}: ${CMAKE_MATCH_2}")
+    endif()
     if(log MATCHES "--check-tasks")
       _flyte_tasks_explain(explanation "${log}" "${key}" "${executable}")
       message(FATAL_ERROR "${fn}: image '${key}' does not build: its executable ${executable_name} "
@@ -254,8 +297,9 @@ foreach(index RANGE ${last})
 
   # The image runs: its executable lists exactly the manifest's tasks.
   # (The COPY of the executable, not that of the project's shared libraries.)
-  file(STRINGS "${context}/Dockerfile" copy_line REGEX "^COPY \\[\"${FLYTE_NAME}_${key}\", ")
-  if(NOT copy_line MATCHES "^COPY \\[\"[^\"]*\", \"([^\"]+)\"\\]$")
+  file(STRINGS "${context}/Dockerfile" copy_line
+       REGEX "^COPY (--from=flyte-build \\[\"/flyte-build/out/|\\[\")${FLYTE_NAME}_${key}\", ")
+  if(NOT copy_line MATCHES "^COPY [^[]*\\[\"[^\"]*\", \"([^\"]+)\"\\]$")
     message(FATAL_ERROR "${fn}: cannot find where ${context}/Dockerfile installs the executable.")
   endif()
   set(installed "${CMAKE_MATCH_1}")
@@ -297,10 +341,16 @@ foreach(index RANGE ${last})
   # its image ID as the tool has it now: a base re-pulled under the same tag
   # is new content, which the Dockerfile alone does not show.
   file(SHA256 "${context}/Dockerfile" dockerfile_sha256)
-  file(SHA256 "${context}/${FLYTE_NAME}_${key}" executable_sha256)
+  if(builder)
+    # Compiled in the builder: the image's executable is not on this machine.
+    set(executable_sha256 "")
+  else()
+    file(SHA256 "${context}/${FLYTE_NAME}_${key}" executable_sha256)
+  endif()
   _flyte_tasks_libraries_sha256(libraries_sha256 "${context}/lib")
   # The base as the builder read it: the Dockerfile's FROM.
-  file(STRINGS "${context}/Dockerfile" base REGEX "^FROM " LIMIT_COUNT 1)
+  file(STRINGS "${context}/Dockerfile" base REGEX "^FROM ")
+  list(GET base -1 base)
   string(REGEX REPLACE "^FROM +" "" base "${base}")
   if(kind STREQUAL "buildah")
     set(inspect "${tool}" images --no-trunc --format "{{.ID}}" "${base}")

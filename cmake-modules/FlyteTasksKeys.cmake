@@ -1,6 +1,17 @@
 # The key file of add_flyte_tasks: the image keys, one per line, in a file
 # CMake watches (CMAKE_CONFIGURE_DEPENDS). Shared by FlyteTasks.cmake (at
-# configure time) and FlyteTasksCodegen.cmake (at build time).
+# configure time) and FlyteTasksCodegen.cmake (at build time), with the
+# quoting of values in the CMake code they generate (also used by
+# FlyteTasksBuilderContext.cmake).
+
+# A value as a bracket argument of generated CMake code: no escaping needed.
+function(_flyte_tasks_bracket out_var value)
+  set(equals "=")
+  while(value MATCHES "]${equals}]")
+    string(APPEND equals "=")
+  endwhile()
+  set(${out_var} "[${equals}[${value}]${equals}]" PARENT_SCOPE)
+endfunction()
 
 # Writes the list <keys> to <file> unless it already holds exactly that, so
 # that an unchanged set never makes the build re-run CMake. Sets <changed_var>

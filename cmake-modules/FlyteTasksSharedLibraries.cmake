@@ -41,6 +41,31 @@
 # Used by FlyteTasks.cmake at configure time and, for the staging helpers,
 # by the cmake -P scripts of the build (FlyteTasksCodegen, FlyteTasksImages).
 
+# An item of a LINK_LIBRARIES or INTERFACE_LINK_LIBRARIES property as the
+# target or file it names: $<LINK_ONLY:x> and $<BUILD_INTERFACE:x> give x;
+# other generator expressions, link flags and ::@ markers give "".
+function(_flyte_tasks_link_item out_var item)
+  if(item MATCHES "^\\$<(LINK_ONLY|BUILD_INTERFACE|BUILD_LOCAL_INTERFACE):([^$<>]*)>$")
+    set(item "${CMAKE_MATCH_2}")
+  elseif(item MATCHES "^\\$<|^::@|^-")
+    set(item "")
+  endif()
+  set(${out_var} "${item}" PARENT_SCOPE)
+endfunction()
+
+# Appends the LINK_LIBRARIES and INTERFACE_LINK_LIBRARIES of <target> to the
+# list <list_var>: the next step of a walk over a link closure.
+function(_flyte_tasks_append_links list_var target)
+  set(items ${${list_var}})
+  foreach(property LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+    get_target_property(values "${target}" ${property})
+    if(values)
+      list(APPEND items ${values})
+    endif()
+  endforeach()
+  set(${list_var} "${items}" PARENT_SCOPE)
+endfunction()
+
 # The SHARED library targets of this build (not imported) in the link
 # closure of <item>...: their LINK_LIBRARIES and INTERFACE_LINK_LIBRARIES,
 # transitively ($<LINK_ONLY:x> included: a private dependency of a shared
@@ -53,11 +78,7 @@ function(_flyte_tasks_shared_library_closure out_var imported_var)
   set(imported_libraries "")
   while(pending)
     list(POP_FRONT pending item)
-    if(item MATCHES "^\\$<(LINK_ONLY|BUILD_INTERFACE|BUILD_LOCAL_INTERFACE):([^$<>]*)>$")
-      set(item "${CMAKE_MATCH_2}")
-    elseif(item MATCHES "^\\$<|^::@|^-")
-      continue()
-    endif()
+    _flyte_tasks_link_item(item "${item}")
     if(item STREQUAL "" OR NOT TARGET "${item}" OR item IN_LIST seen)
       continue()
     endif()
@@ -78,12 +99,7 @@ function(_flyte_tasks_shared_library_closure out_var imported_var)
     if(type STREQUAL "SHARED_LIBRARY")
       list(APPEND shared "${item}")
     endif()
-    foreach(property LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
-      get_target_property(values "${item}" ${property})
-      if(values)
-        list(APPEND pending ${values})
-      endif()
-    endforeach()
+    _flyte_tasks_append_links(pending "${item}")
   endwhile()
   list(SORT shared)
   list(SORT imported_libraries)

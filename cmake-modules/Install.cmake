@@ -31,4 +31,8 @@ install(FILES
   ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksContainerTool.cmake
   ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksKeys.cmake
   ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksSharedLibraries.cmake
+  ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksBuilder.cmake
+  ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksBuilderCheck.cmake
+  ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksBuilderConfig.cmake
+  ${PROJECT_SOURCE_DIR}/cmake-modules/FlyteTasksBuilderContext.cmake
   DESTINATION ${FLYTE_TASKS_PACKAGE_DIR})

@@ -95,6 +95,11 @@ cl::opt<std::string> ConfigFile("config", cl::desc("Image configuration (flyteki
                                 cl::value_desc("file"), cl::cat(Category));
 cl::list<std::string> Images("image", cl::desc("Add or override an image: [name=]reference"),
                              cl::value_desc("[name=]ref"), cl::cat(Category));
+cl::list<std::string> BuilderImages(
+    "builder-image",
+    cl::desc("Compile the executable of image <key> inside this builder image "
+             "(a multi-stage Dockerfile); overrides build.builder_images (repeatable)"),
+    cl::value_desc("key=ref"), cl::cat(Category));
 cl::opt<bool> List("list", cl::desc("Print each task: name, image, file:line"),
                    cl::cat(Category));
 cl::opt<bool> ListImages("list-images", cl::desc("Print each image key, one per line"),
@@ -522,6 +527,7 @@ int run(int Argc, const char **Argv) {
   const char *Env = std::getenv("FLYTE_INTERNAL_IMAGE");
   applyEnvironmentDefault(Env ? std::optional<std::string>(Env) : std::nullopt, Config);
   applyCommandLineImages(Images, Config, Diags);
+  applyCommandLineBuilderImages(BuilderImages, Config, Diags);
 
   std::string DatabaseError;
   auto Database = loadDatabase(Flags, HaveDashes, DatabaseError);

@@ -161,6 +161,44 @@ bool applyCommandLineImages(const std::vector<std::string> &Options,
   return Diags.errorCount() == ErrorsBefore;
 }
 
+bool applyCommandLineBuilderImages(const std::vector<std::string> &Options,
+                                   ImageConfig &Config, DiagnosticList &Diags) {
+  const SourcePosition CommandLine{"<command line>", 0, 0};
+  unsigned ErrorsBefore = Diags.errorCount();
+  std::map<std::string, std::string> Given; // key -> the option
+  for (const std::string &Option : Options) {
+    llvm::StringRef Text = Option;
+    size_t Eq = Text.find('=');
+    if (Eq == llvm::StringRef::npos || !isImageName(Text.take_front(Eq)) ||
+        Text.drop_front(Eq + 1).empty()) {
+      Diags.error(ConfigCheck, CommandLine,
+                  fmt::format("--builder-image '{}' must be <image key>=<builder "
+                              "image reference>",
+                              printable(Option)));
+      continue;
+    }
+    llvm::StringRef Key = Text.take_front(Eq), Ref = Text.drop_front(Eq + 1);
+    if (auto Reason = validateImageReference(Ref)) {
+      Diags.error(ReferenceCheck, CommandLine,
+                  fmt::format("invalid builder image reference '{}' in "
+                              "--builder-image '{}': {}",
+                              printable(Ref), printable(Option), *Reason));
+      continue;
+    }
+    auto [It, New] = Given.emplace(Key.str(), Option);
+    if (!New) {
+      Diags.error(ConfigCheck, CommandLine,
+                  fmt::format("the builder image of '{}' is given twice on the "
+                              "command line: --builder-image '{}' and "
+                              "--builder-image '{}'",
+                              Key.str(), printable(It->second), printable(Option)));
+      continue;
+    }
+    Config.BuilderImages[Key.str()] = Ref.str();
+  }
+  return Diags.errorCount() == ErrorsBefore;
+}
+
 void applyEnvironmentDefault(std::optional<std::string> EnvValue,
                              ImageConfig &Config) {
   if (!EnvValue || EnvValue->empty())

@@ -148,6 +148,17 @@ private:
           {ValueAt, "comments must be on their own line in the INI form"});
   }
 
+  /// `base_image.<key>` and `builder_image.<key>`: image key -> reference.
+  void readImageByKey(llvm::StringRef Key, const SourcePosition &NameAt,
+                      llvm::StringRef Value, const SourcePosition &ValueAt,
+                      llvm::StringRef What, std::map<std::string, std::string> &Into) {
+    std::string Of = fmt::format("{} of '{}'", What.str(), Key.str());
+    if (!checkImageName(Key, NameAt, "image key", Diags) || !nonEmpty(Value, NameAt, Of))
+      return;
+    if (checkReference(Value, ValueAt, Of, Diags))
+      Into[Key.str()] = Value.str();
+  }
+
   void readBuild(llvm::StringRef Name, const SourcePosition &NameAt,
                  llvm::StringRef Value, const SourcePosition &ValueAt) {
     if (Name == "install_dir") {
@@ -161,14 +172,12 @@ private:
     }
     llvm::StringRef Key = Name;
     if (Key.consume_front("base_image.")) {
-      if (!checkImageName(Key, NameAt, "image key", Diags) ||
-          !nonEmpty(Value, NameAt,
-                    fmt::format("the base image of '{}'", Key.str())))
-        return;
-      if (checkReference(Value, ValueAt,
-                         fmt::format("the base image of '{}'", Key.str()),
-                         Diags))
-        Config.BaseImages[Key.str()] = Value.str();
+      readImageByKey(Key, NameAt, Value, ValueAt, "the base image", Config.BaseImages);
+      return;
+    }
+    if (Key.consume_front("builder_image.")) {
+      readImageByKey(Key, NameAt, Value, ValueAt, "the builder image",
+                     Config.BuilderImages);
       return;
     }
     if (Key.consume_front("link.")) {
@@ -184,7 +193,8 @@ private:
     Diagnostic &D = Diags.error(
         ConfigCheck, NameAt,
         fmt::format("unknown option '{}' in [build]; expected 'install_dir', "
-                    "'base_image.<image key>' or 'link.<image key>'",
+                    "'base_image.<image key>', 'builder_image.<image key>' or "
+                    "'link.<image key>'",
                     printable(Name)));
     std::string Hint = nearest(Name, {"install_dir"});
     if (!Hint.empty())

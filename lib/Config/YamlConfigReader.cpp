@@ -443,8 +443,13 @@ private:
         [&](llvm::StringRef Key, const SourcePosition &KeyAt,
             llvm::yaml::Node *Value) {
           if (Key == "base_images") {
-            readBaseImages(mappingOrNull(Value, "'build.base_images'", KeyAt),
-                           KeyAt);
+            readImagesByKey(mappingOrNull(Value, "'build.base_images'", KeyAt),
+                            KeyAt, "'build.base_images'", "the base image",
+                            Config.BaseImages);
+          } else if (Key == "builder_images") {
+            readImagesByKey(
+                mappingOrNull(Value, "'build.builder_images'", KeyAt), KeyAt,
+                "'build.builder_images'", "the builder image", Config.BuilderImages);
           } else if (Key == "link") {
             readLink(mappingOrNull(Value, "'build.link'", KeyAt), KeyAt);
           } else if (Key == "install_dir") {
@@ -459,9 +464,10 @@ private:
             Diagnostic &D = Found.error(
                 ConfigCheck, KeyAt,
                 fmt::format("unknown key '{}' in 'build'; expected "
-                            "'base_images', 'install_dir' or 'link'",
+                            "'base_images', 'builder_images', 'install_dir' or 'link'",
                             printable(Key)));
-            std::string Hint = nearest(Key, {"base_images", "install_dir", "link"});
+            std::string Hint = nearest(
+                Key, {"base_images", "builder_images", "install_dir", "link"});
             if (!Hint.empty())
               D.Notes.push_back({KeyAt, Hint});
             drain(Value);
@@ -489,23 +495,25 @@ private:
         });
   }
 
-  void readBaseImages(llvm::yaml::MappingNode *M, const SourcePosition &At) {
+  /// `build.base_images` and `build.builder_images`: image key -> reference.
+  void readImagesByKey(llvm::yaml::MappingNode *M, const SourcePosition &At,
+                       llvm::StringRef Section, llvm::StringRef What,
+                       std::map<std::string, std::string> &Into) {
     if (!M)
       return;
     forEachEntry(
-        M, "'build.base_images'", "image key", At, /*AllKeys=*/true,
+        M, Section, "image key", At, /*AllKeys=*/true,
         [](llvm::StringRef) { return true; },
         [&](llvm::StringRef Key, const SourcePosition &KeyAt,
             llvm::yaml::Node *Value) {
           bool KeyOk = checkImageName(Key, KeyAt, "image key", Found);
           auto Ref = stringOf(
-              Value, fmt::format("the base image of '{}'", printable(Key)), KeyAt);
+              Value, fmt::format("{} of '{}'", What.str(), printable(Key)), KeyAt);
           if (!KeyOk || !Ref)
             return;
           if (checkReference(*Ref, at(Value, KeyAt),
-                             fmt::format("the base image of '{}'", Key.str()),
-                             Found))
-            Config.BaseImages[Key.str()] = *Ref;
+                             fmt::format("{} of '{}'", What.str(), Key.str()), Found))
+            Into[Key.str()] = *Ref;
         });
   }
 

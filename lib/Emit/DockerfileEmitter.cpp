@@ -34,6 +34,18 @@
 // own Dockerfile: they stage the executable at the root of their build
 // context and its libraries in lib/.
 //
+// An image key with a builder image (`build.builder_images`) gets a
+// multi-stage Dockerfile instead: a stage `flyte-build` FROM the builder
+// compiles the executable from the project's sources with the project's own
+// CMake file, and the final stage FROM the base copies it from there. Its
+// build context (images/<key>/, staged by add_flyte_tasks) holds project/
+// (the project's sources: no build tree, no .git), flyte/ (the runtime
+// headers and the add_flyte_tasks of the builder, which reads what the scan
+// found instead of scanning: the builder needs a C++17 compiler and CMake,
+// not task-scan or LLVM) and entrypoint.cpp. The build step checks the
+// builder first and says, naming the image key, what is missing (cmake, a
+// C++ compiler) and which step failed (configure, compile), with the remedy.
+//
 // Every value goes through dockerfileWord/dockerfileQuotedWord, and the
 // arguments of COPY use the JSON form, so that no name or reference can
 // expand a variable or start another instruction. No `# syntax=` line (it
@@ -80,13 +92,80 @@ std::string sharedLibrariesStep(const ProjectModel &Model) {
   return fmt::format("COPY {}\n", dockerfileJsonForm(Words));
 }
 
+/// Where the builder stage works (the paths are fixed: the build context's
+/// layout is, and FlyteTasksBuilder.cmake reads them).
+constexpr const char *BuildStage = "flyte-build";
+constexpr const char *BuildRoot = "/flyte-build";
+
+/// The builder stage: FROM the builder, the context copied in, and one RUN
+/// that checks the builder and builds the executable with CMake, each
+/// failure a `task-scan: image '<key>': ...` line on stderr.
+std::string builderStage(const ModelImage &Image) {
+  std::string Builder = shellQuoted(Image.BuilderImage);
+  std::string Target = shellQuoted(Image.Executable);
+  std::string Root = BuildRoot;
+  // Every message: `task-scan: image '<key>' ...`, one line, with its remedy.
+  auto Fail = [&](llvm::StringRef Text) {
+    // (Keys are [a-z0-9_-]: nothing in them is special inside "...".)
+    return fmt::format("{{ echo \"task-scan: image '{}' {}\" >&2; exit 1; }}",
+                       Image.Key, Text.str());
+  };
+  std::string Script = fmt::format(
+      "builder={0}; "
+      "command -v cmake >/dev/null 2>&1 || {1}; "
+      "command -v \"${{CXX:-c++}}\" >/dev/null 2>&1 || command -v g++ >/dev/null 2>&1 || "
+      "command -v clang++ >/dev/null 2>&1 || {2}; "
+      "cmake -S {3}/project -B {3}/build -DCMAKE_BUILD_TYPE=Release "
+      "-DFLYTE_TASKS_BUILDER={3}/flyte -DFlyteTasks_DIR={3}/flyte/cmake || {4}; "
+      "cmake --build {3}/build --target {5} || {6}",
+      Builder,
+      Fail("cannot be built: its builder image $builder has no cmake. Use a builder "
+           "image with CMake and a C++17 compiler (install cmake in an image FROM "
+           "$builder and name that one in build: builder_images)"),
+      Fail("cannot be built: its builder image $builder has no C++ compiler (c++, "
+           "g++ or clang++). Use a builder image with a C++17 compiler and CMake "
+           "(build: builder_images)"),
+      Root,
+      Fail("cannot be built: configuring the project with CMake in its builder "
+           "image $builder failed (see CMake's messages above)"),
+      Target,
+      Fail(fmt::format("cannot be built: {} does not compile in its builder image "
+                       "$builder (the compiler's messages are above). Make the "
+                       "code build with the builder's compiler, or name another "
+                       "builder image in build: builder_images",
+                       Image.Executable)));
+  return fmt::format("FROM {} AS {}\n"
+                     "COPY {}\n"
+                     "COPY {}\n"
+                     "COPY {}\n"
+                     "RUN [\"/bin/sh\", \"-c\", {}]\n",
+                     dockerfileWord(Image.BuilderImage), BuildStage,
+                     dockerfileJsonForm({"project", Root + "/project"}),
+                     dockerfileJsonForm({"flyte", Root + "/flyte"}),
+                     dockerfileJsonForm({"entrypoint.cpp", Root + "/flyte/entrypoint.cpp"}),
+                     jsonStringLiteral(Script));
+}
+
+/// The COPY of the executable into the final stage: from the build
+/// context, or from the builder stage.
+std::string executableStep(const ProjectModel &Model, const ModelImage &Image) {
+  if (Image.BuilderImage.empty())
+    return fmt::format("COPY {}\n",
+                       dockerfileJsonForm({Image.Executable, installedPath(Model, Image)}));
+  return fmt::format("COPY --from={} {}\n", BuildStage,
+                     dockerfileJsonForm({std::string(BuildRoot) + "/out/" + Image.Executable,
+                                         installedPath(Model, Image)}));
+}
+
 } // namespace
 
 std::string emitDockerfileFragment(const ProjectModel &Model,
                                    const ModelImage &Image) {
-  return fmt::format("{}COPY {}\n{}", sharedLibrariesStep(Model),
-                     dockerfileJsonForm({Image.Executable, installedPath(Model, Image)}),
-                     selfCheckStep(Model, Image));
+  // With a builder: its stage goes before the user's own FROM, a blank line,
+  // then the lines of the user's final stage.
+  std::string Stage = Image.BuilderImage.empty() ? "" : builderStage(Image) + "\n";
+  return fmt::format("{}{}{}{}", Stage, sharedLibrariesStep(Model),
+                     executableStep(Model, Image), selfCheckStep(Model, Image));
 }
 
 std::string emitDockerfile(const ProjectModel &Model, const ModelImage &Image) {
@@ -95,15 +174,26 @@ std::string emitDockerfile(const ProjectModel &Model, const ModelImage &Image) {
   // The first line must not read as a parser directive (`# name=value`).
   std::string Out = fmt::format(
       "# Generated by task-scan: the image '{}' ({}). Do not edit.\n"
-      "# Build context: this folder, holding the executable {}.\n"
+      "{}"
       "# No ENTRYPOINT or CMD: each Flyte task runs\n"
       "#   {} run <task> --inputs /var/inputs --outputs /var/outputs\n",
       commentText(Image.Key), commentText(Image.Reference),
-      commentText(Image.Executable), commentText(Exe));
+      Image.BuilderImage.empty()
+          ? fmt::format("# Build context: this folder, holding the executable {}.\n",
+                        commentText(Image.Executable))
+          : fmt::format(
+                "# Build context: this folder, as add_flyte_tasks stages it: project/\n"
+                "# (the project's sources), flyte/ (runtime headers, CMake module) and\n"
+                "# entrypoint.cpp. {} is compiled in the builder image\n"
+                "# {} by the project's own CMake file.\n",
+                commentText(Image.Executable), commentText(Image.BuilderImage)),
+      commentText(Exe));
   if (!Image.BuildTag.empty() && Image.BuildTag != Image.Reference)
     Out += fmt::format("# Pinned by digest in the configuration (built elsewhere); a local\n"
                        "# build of this file is tagged {}.\n",
                        commentText(Image.BuildTag));
+  if (!Image.BuilderImage.empty())
+    Out += builderStage(Image);
   Out += fmt::format("FROM {}\n", dockerfileWord(Image.BaseImage));
   const std::pair<const char *, std::string> Labels[] = {
       {"org.opencontainers.image.title", Image.Executable},
@@ -123,12 +213,18 @@ std::string emitDockerfile(const ProjectModel &Model, const ModelImage &Image) {
     Out += fmt::format("# The project's shared libraries (staged in lib/), found by the executable\n"
                        "# through its RUNPATH $ORIGIN/../lib/{}.\n{}",
                        commentText(Model.ProjectName), sharedLibrariesStep(Model));
-  Out += fmt::format("COPY {}\n", dockerfileJsonForm({Image.Executable, Exe}));
+  Out += executableStep(Model, Image);
   Out += "# Self-check: the executable starts on this base and holds this image's tasks.\n"
          "# \"version `GLIBC_2.34' not found\" (or GLIBCXX_...) here: the base's C library\n"
          "# or C++ runtime is older than the build machine's; \"no such file or\n"
          "# directory\": the base has no dynamic loader. Remedy: ";
-  if (Model.SharedLibraries.empty())
+  if (!Image.BuilderImage.empty())
+    Out += fmt::format(
+        "name a builder\n"
+        "# image whose C library and C++ runtime are no newer than the base's\n"
+        "# (task-scan config `build: builder_images: {{{}: <image>}}`), see the README.\n",
+        commentText(Image.Key));
+  else if (Model.SharedLibraries.empty())
     Out += fmt::format(
         "link this image's\n"
         "# executable static, task-scan config `build: link: {{{}: static}}` (or\n"

@@ -135,6 +135,17 @@ std::optional<std::string> depfilePath(llvm::StringRef Path) {
   return Out;
 }
 
+std::string shellQuoted(llvm::StringRef S) {
+  std::string Out = "'";
+  for (char C : singleLine(S)) {
+    if (C == '\'')
+      Out += "'\\''";
+    else
+      Out += C;
+  }
+  return Out + "'";
+}
+
 std::string commentText(llvm::StringRef S) {
   std::string Out = singleLine(S);
   while (!Out.empty() && (Out.back() == '\\' || Out.back() == ' ' || Out.back() == '\t'))

@@ -52,6 +52,8 @@ std::string emitManifest(const ProjectModel &Model) {
           J.attribute("executable", Image.Executable);
           J.attribute("base_image", Image.BaseImage);
           J.attribute("link", Image.Link);
+          if (!Image.BuilderImage.empty())
+            J.attribute("builder_image", Image.BuilderImage);
           J.attributeArray("tasks", [&] {
             for (const std::string &Name : Image.TaskNames)
               J.value(Name);

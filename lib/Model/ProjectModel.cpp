@@ -242,6 +242,9 @@ ProjectModel buildProjectModel(const std::vector<TranslationUnitResult> &Units,
     Image.BaseImageDefaulted =
         !Config.BaseImages.count(ConfigKey.str()) && !Config.BaseImages.count("default");
     Image.Link = Config.linkFor(ConfigKey);
+    if (auto It = Config.BuilderImages.find(ConfigKey.str());
+        It != Config.BuilderImages.end())
+      Image.BuilderImage = It->second;
     Image.BuildTag = buildTagFor(Image.Reference);
     Image.Executable = Model.ProjectName + "_" + Key;
     Model.Images.push_back(std::move(Image));

@@ -3,9 +3,11 @@
 # image tests. bullseye (Debian 11, glibc 2.31) is the older base (an
 # executable linked on Debian 12 needs GLIBC_2.34 and does not start
 # there); bookworm (Debian 12) is the build machine's own C library, where
-# only the project's shared libraries can be missing.
+# only the project's shared libraries can be missing. With PACKAGES (a
+# comma-separated list, e.g. g++,cmake,make) it is a builder image instead:
+# debootstrap --include=PACKAGES.
 #
-#   make-debian-base.sh SUITE OUT.tar
+#   make-debian-base.sh SUITE OUT.tar [PACKAGES]
 #
 # `debootstrap --variant=minbase SUITE` from the Debian mirror this
 # machine's apt uses (/etc/apt/sources.list.d/debian.sources, else
@@ -17,6 +19,7 @@ set -euo pipefail
 
 SUITE=${1:?usage: make-debian-base.sh SUITE OUT.tar}
 OUT=${2:?usage: make-debian-base.sh SUITE OUT.tar}
+PACKAGES=${3:-}
 if [ -s "$OUT" ]; then
   echo "$SUITE base: kept from an earlier run: $OUT"
   exit 0
@@ -48,8 +51,10 @@ fi
 
 WORK=$(mktemp -d "$(dirname "$OUT")/$SUITE.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-echo "$SUITE base: debootstrap --variant=minbase $SUITE from $MIRROR (once; a few minutes)"
-if ! debootstrap --variant=minbase "$SUITE" "$WORK/rootfs" "$MIRROR" >"$WORK/log" 2>&1; then
+INCLUDE=()
+[ -z "$PACKAGES" ] || INCLUDE=("--include=$PACKAGES")
+echo "$SUITE base: debootstrap --variant=minbase ${INCLUDE[*]} $SUITE from $MIRROR (once; a few minutes)"
+if ! debootstrap --variant=minbase "${INCLUDE[@]}" "$SUITE" "$WORK/rootfs" "$MIRROR" >"$WORK/log" 2>&1; then
   if grep -qiE "Failed getting release file|Temporary failure|Could not resolve|Connection (refused|timed out)" "$WORK/log"; then
     tail -5 "$WORK/log"
     skip "debootstrap could not reach $MIRROR"

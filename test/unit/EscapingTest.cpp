@@ -365,3 +365,30 @@ TEST(EscapingTest, CppStringLiteralHoldsOnlyPrintableAscii) {
     EXPECT_EQ(L.find("??"), std::string::npos) << L;
   }
 }
+
+// The builder stage of a Dockerfile runs a shell script (DockerfileEmitter):
+// a shellQuoted word is read back by /bin/sh as exactly the string, control
+// characters made U+FFFD, and never ends its line.
+TEST(EscapingTest, ShellQuotedRoundTripsThroughSh) {
+  auto Python = findPython();
+  if (!Python)
+    GTEST_SKIP() << "python3 not found";
+  std::vector<std::string> Words, Expected;
+  for (const std::string &S : hostileStrings()) {
+    Words.push_back(shellQuoted(S));
+    EXPECT_EQ(Words.back().find_first_of("\n\r"), std::string::npos) << Words.back();
+    Expected.push_back(jsonStringLiteral(dockerfileExpected(S)));
+  }
+  auto Out = runPython(*Python, R"(
+import json, subprocess, sys
+for word in open(sys.argv[1], encoding="utf-8", newline="").read().split("\n")[:-1]:
+    out = subprocess.run(["/bin/sh", "-c", "printf '%s' " + word], capture_output=True, check=True).stdout
+    print(json.dumps(out.decode("utf-8"), ensure_ascii=False))
+)",
+                       Words);
+  ASSERT_TRUE(Out);
+  EXPECT_EQ(*Out, llvm::join(Expected, "\n") + "\n");
+  EXPECT_EQ(shellQuoted("nvidia/cuda:12.4.1-devel-ubuntu22.04"),
+            "'nvidia/cuda:12.4.1-devel-ubuntu22.04'");
+  EXPECT_EQ(shellQuoted("it's"), "'it'\\''s'");
+}

@@ -287,7 +287,7 @@ INSTANTIATE_TEST_SUITE_P(
                         "'build.install_dir' must be a string"},
         ConfigErrorCase{"build:\n  base_image: x\n", ConfigCheck, 2, 3,
                         "unknown key 'base_image' in 'build'; expected "
-                        "'base_images', 'install_dir' or 'link'",
+                        "'base_images', 'builder_images', 'install_dir' or 'link'",
                         2, 3, "did you mean 'base_images'?"},
         ConfigErrorCase{"build:\n  link:\n    old: statically\n", ConfigCheck, 3,
                         10, "the link mode of 'old' is 'statically'; expected "

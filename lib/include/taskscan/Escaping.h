@@ -56,6 +56,11 @@ std::string dockerfileQuotedWord(llvm::StringRef S);
 /// element a dockerfileWord written as a JSON string.
 std::string dockerfileJsonForm(llvm::ArrayRef<std::string> Words);
 
+/// \p S as one word of a POSIX shell command line: in single quotes, a
+/// quote inside written as '\''; control characters (and invalid UTF-8)
+/// become U+FFFD, so the word stays on its line.
+std::string shellQuoted(llvm::StringRef S);
+
 /// \p S made safe inside a line comment (`#` or `//`): control characters
 /// and invalid UTF-8 become U+FFFD, and a trailing backslash (a C++ line
 /// continuation) is dropped, so the comment ends where the line ends.

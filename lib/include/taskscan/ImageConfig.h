@@ -36,6 +36,10 @@ struct ImageConfig {
   /// ('default' as fallback): "dynamic" (the default), "static-runtime"
   /// (`-static-libstdc++ -static-libgcc`) or "static" (`-static`).
   std::map<std::string, std::string> Link;
+  /// `build.builder_images` (and `--builder-image`): the image, by image key
+  /// (no fallback), in which that image's executable is compiled: its
+  /// Dockerfile is then multi-stage.
+  std::map<std::string, std::string> BuilderImages;
 
   const ConfiguredImage *find(llvm::StringRef Name) const;
   const ConfiguredImage *defaultImage() const { return find("default"); }
@@ -49,7 +53,8 @@ struct ImageConfig {
 /// Reads a flytekit image config file: YAML with a top-level `images:`
 /// mapping (other top-level keys ignored, `build:` read), or the legacy INI
 /// form with an `[images]` section (and an optional `[build]` section with
-/// `install_dir`, `base_image.<key> = ref` and `link.<key> = mode`). The form is chosen by content:
+/// `install_dir`, `base_image.<key> = ref`, `builder_image.<key> = ref` and
+/// `link.<key> = mode`). The form is chosen by content:
 /// a first significant line starting with '[' is INI. Errors (unreadable file,
 /// malformed YAML/INI, a name given twice, a value that is not a string,
 /// invalid image names (must match [a-zA-Z0-9_-]+), invalid references,
@@ -68,6 +73,13 @@ bool parseImageConfig(llvm::StringRef Text, llvm::StringRef Path,
 /// validated (task-scan-image-reference).
 bool applyCommandLineImages(const std::vector<std::string> &Options,
                             ImageConfig &Config, DiagnosticList &Diags);
+
+/// Applies `--builder-image key=ref` options in order, over the config
+/// file's build.builder_images (add_flyte_tasks' BUILDER_IMAGES: the CMake
+/// keyword wins). A malformed option, an invalid key or reference, or one
+/// key twice are errors.
+bool applyCommandLineBuilderImages(const std::vector<std::string> &Options,
+                                   ImageConfig &Config, DiagnosticList &Diags);
 
 /// Takes FLYTE_INTERNAL_IMAGE (if set and non-empty) as the default image,
 /// over the config file's images.default; \p EnvValue is the variable's

@@ -45,6 +45,9 @@ struct ModelImage {
   /// No build.base_images entry (nor a 'default' one) chose BaseImage.
   bool BaseImageDefaulted = false;
   std::string Link;       ///< build.link: dynamic, static-runtime or static.
+  /// build.builder_images: the executable is compiled in this image (a
+  /// multi-stage Dockerfile); empty: it is built on the build machine.
+  std::string BuilderImage;
   std::string Executable; ///< `<project>_<key>`.
   std::vector<std::string> TaskNames; ///< Sorted.
 };

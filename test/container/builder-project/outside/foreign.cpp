@@ -1,0 +1,1 @@
+int demo_foreign_answer() { return 42; }
