@@ -32,7 +32,7 @@ if(MODE STREQUAL "subdirectory")
   # A copy, which the test edits as an upgrade would.
   set(task_scan_src "${WORK_DIR}/task-scan")
   file(REMOVE_RECURSE "${task_scan_src}")
-  foreach(part CMakeLists.txt lib tool cmake-modules)
+  foreach(part CMakeLists.txt LICENSE lib tool cmake-modules docs packaging)
     file(COPY "${TASK_SCAN_SOURCE_DIR}/${part}" DESTINATION "${task_scan_src}")
   endforeach()
 endif()
