@@ -849,6 +849,13 @@ function(add_flyte_tasks name)
     DEPFILE "${state_dir}/codegen.d"
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     COMMENT "Scanning the tasks of ${name} (task-scan)"
+    # Ninja's console pool: the scan's stderr is the terminal, so a long
+    # scan shows its `[n/N] file` line (only ever on a terminal); Ninja holds
+    # the other jobs' output meanwhile and keeps running them. Only console
+    # jobs wait for each other: two add_flyte_tasks scans, each of which
+    # uses every core anyway. Other generators ignore it (make's jobs write
+    # to the terminal already).
+    USES_TERMINAL
     VERBATIM)
   add_custom_target(${name}_codegen ALL DEPENDS "${stamp}")
   # The scan runs once the sources compile: after every target that makes

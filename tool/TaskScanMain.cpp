@@ -14,6 +14,7 @@
 #include "taskscan/OutputWriter.h"
 #include "taskscan/ProjectModel.h"
 #include "taskscan/Scanner.h"
+#include "taskscan/TerminalProgress.h"
 #include "taskscan/Version.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
@@ -128,6 +129,10 @@ cl::list<std::string> SharedLibraries(
              "staged in images/<key>/lib/ by the build; repeatable)"),
     cl::value_desc("file name"), cl::cat(Category));
 cl::opt<bool> Stats("verbose", cl::desc("Print parsed/cached/skipped counts and timing to stderr"),
+                    cl::cat(Category));
+cl::opt<bool> Quiet("quiet",
+                    cl::desc("No progress line: on a terminal, a scan shows '[n/N] <file>' "
+                             "as it goes (never in a pipe or a log)"),
                     cl::cat(Category));
 cl::opt<bool> StrictIncludes(
     "strict-includes",
@@ -511,7 +516,18 @@ int run(int Argc, const char **Argv) {
   Options.Dependencies = !DepFile.empty();
   if (!NoCache)
     Options.CacheDir = CacheDir.empty() ? defaultCacheDir() : std::string(CacheDir);
+  // The progress line, on a terminal only; erased before anything else is
+  // printed.
+  std::optional<TerminalProgress> Progress;
+  if (!Quiet && stderrIsSmartTerminal()) {
+    llvm::SmallString<256> WorkingDir;
+    llvm::sys::fs::current_path(WorkingDir);
+    Progress.emplace(llvm::errs(), ScanJobs.size(), std::string(WorkingDir), stderrColumns());
+    Options.Progress = &*Progress;
+  }
   ScanResult Scan = scanAll(ScanJobs, Options);
+  if (Progress)
+    Progress->finish();
 
   unsigned Incomplete = 0; ///< Units scanned without a missing header.
   for (const TranslationUnitResult &U : Scan.Units) {
