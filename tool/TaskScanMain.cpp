@@ -19,7 +19,9 @@
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/Support/Allocator.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -388,6 +390,16 @@ std::vector<std::string> dropConfigurationFiles(llvm::ArrayRef<std::string> Give
 }
 
 int run(int Argc, const char **Argv) {
+  // `@file` arguments first, as clang takes them (GNU quoting, one or more
+  // arguments a line): add_flyte_tasks' build step runs task-scan with one,
+  // `--` and the compiler flags included.
+  llvm::BumpPtrAllocator ArgumentMemory;
+  llvm::SmallVector<const char *, 64> Arguments(Argv, Argv + Argc);
+  if (llvm::Error E = cl::ExpansionContext(ArgumentMemory, cl::TokenizeGNUCommandLine)
+                          .expandResponseFiles(Arguments))
+    return usageError(llvm::toString(std::move(E)));
+  Argc = static_cast<int>(Arguments.size());
+  Argv = Arguments.data();
   // Everything after `--` is compiler flags (clang-tidy's convention).
   int OptionArgc = Argc;
   std::vector<std::string> Flags;
