@@ -862,6 +862,13 @@ function(add_flyte_tasks name)
   add_custom_command(
     OUTPUT "${stamp}"
     BYPRODUCTS ${byproducts}
+    # task-scan runs as a command of its own (its arguments in a response
+    # file, written by the command before), so that its stderr is the
+    # build's: execute_process in the script would pipe it.
+    COMMAND "${CMAKE_COMMAND}" "-DFLYTE_ARGUMENTS=${arguments_file}"
+            "-DFLYTE_RESPONSE_FILE=${state_dir}/scan-arguments-$<CONFIG>.rsp"
+            -P "${module_dir}/FlyteTasksCodegen.cmake"
+    COMMAND "${task_scan}" "@${state_dir}/scan-arguments-$<CONFIG>.rsp"
     COMMAND "${CMAKE_COMMAND}" "-DFLYTE_ARGUMENTS=${arguments_file}"
             -P "${module_dir}/FlyteTasksCodegen.cmake"
     DEPENDS ${sources} "${config}" "${arguments_file}" "${task_scan}"
@@ -871,6 +878,13 @@ function(add_flyte_tasks name)
     DEPFILE "${state_dir}/codegen.d"
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     COMMENT "Scanning the tasks of ${name} (task-scan)"
+    # Ninja's console pool: task-scan's stderr is the terminal, so a long
+    # scan shows its `[n/N] file` line (only ever on a terminal); Ninja holds
+    # the other jobs' output meanwhile and keeps running them. Only console
+    # jobs wait for each other: two add_flyte_tasks scans, each of which
+    # uses every core anyway. Other generators ignore it (make's jobs write
+    # to the terminal already).
+    USES_TERMINAL
     VERBATIM)
   add_custom_target(${name}_codegen ALL DEPENDS "${stamp}")
   # The scan runs once the sources compile: after every target that makes

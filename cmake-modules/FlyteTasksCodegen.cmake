@@ -1,5 +1,7 @@
 # The <name>_codegen step of add_flyte_tasks (cmake -P), run by the build:
 #
+#   cmake -DFLYTE_ARGUMENTS=<file> -DFLYTE_RESPONSE_FILE=<rsp> -P FlyteTasksCodegen.cmake
+#   task-scan @<rsp>
 #   cmake -DFLYTE_ARGUMENTS=<file> -P FlyteTasksCodegen.cmake
 #   cmake -DFLYTE_ARGUMENTS=<file> -DFLYTE_STAGE_ARGUMENTS=<images file> -P FlyteTasksCodegen.cmake
 #
@@ -9,8 +11,13 @@
 # FLYTE_STAMP, FLYTE_DEPFILE, FLYTE_STATE_DIR, FLYTE_STATIC and
 # FLYTE_LINK_MODES.
 #
-# One task-scan run writes the generated files (only those whose content
-# changed), the depfile of everything it read, and prints the image keys.
+# The build step is three commands: this script with FLYTE_RESPONSE_FILE
+# writes task-scan's arguments to that response file; task-scan runs
+# as a command of the step itself, not under execute_process (which pipes
+# its stderr), so that on a terminal its progress line shows; then this
+# script takes the image keys from the manifest. The one task-scan run
+# writes the generated files (only those whose content changed) and the
+# depfile of everything it read.
 # The key file, which CMake watches, is rewritten only when the set of keys
 # changed: that, and only that, makes the next build re-run CMake and so
 # create or drop the image executables. Then each image's link options
@@ -44,6 +51,19 @@ if(FLYTE_DATABASE AND EXISTS "${FLYTE_DATABASE}")
     set(scan_inputs -p "${FLYTE_DATABASE}" "--outputs-under=${FLYTE_OBJECT_DIR}")
   endif()
   unset(database)
+endif()
+
+if(FLYTE_RESPONSE_FILE)
+  # One argument a line, quoted as clang reads a response file.
+  set(text "")
+  foreach(argument ${FLYTE_SCAN_ARGS} "--output-dir=${FLYTE_OUTPUT_DIR}"
+          "--depfile=${FLYTE_DEPFILE}" "--depfile-target=${FLYTE_STAMP}" ${scan_inputs})
+    string(REPLACE "\\" "\\\\" argument "${argument}")
+    string(REPLACE "\"" "\\\"" argument "${argument}")
+    string(APPEND text "\"${argument}\"\n")
+  endforeach()
+  file(WRITE "${FLYTE_RESPONSE_FILE}" "${text}")
+  return()
 endif()
 
 if(FLYTE_STAGE_ARGUMENTS)
@@ -82,20 +102,19 @@ if(FLYTE_STAGE_ARGUMENTS)
   return()
 endif()
 
-execute_process(
-  COMMAND "${FLYTE_TASK_SCAN}" ${FLYTE_SCAN_ARGS}
-          "--output-dir=${FLYTE_OUTPUT_DIR}" --list-images
-          "--depfile=${FLYTE_DEPFILE}" "--depfile-target=${FLYTE_STAMP}"
-          ${scan_inputs}
-  RESULT_VARIABLE result
-  OUTPUT_VARIABLE keys)
-if(NOT result EQUAL 0)
-  # task-scan's diagnostics went to stderr as they are, file:line:col first.
-  message(FATAL_ERROR "add_flyte_tasks(${FLYTE_NAME}): task-scan failed (exit status ${result}).")
+# task-scan has run (the command before this one; the build stops there when
+# it fails, its diagnostics on stderr as they are, file:line:col first): the
+# images it found are the manifest's, in its order.
+file(READ "${FLYTE_OUTPUT_DIR}/manifest.json" manifest)
+set(keys "")
+string(JSON count LENGTH "${manifest}" images)
+if(count GREATER 0)
+  math(EXPR last "${count} - 1")
+  foreach(index RANGE ${last})
+    string(JSON key GET "${manifest}" images ${index} key)
+    list(APPEND keys "${key}")
+  endforeach()
 endif()
-
-string(STRIP "${keys}" keys)
-string(REGEX REPLACE "[\r\n]+" ";" keys "${keys}")
 include("${CMAKE_CURRENT_LIST_DIR}/FlyteTasksKeys.cmake")
 set(configured "")
 if(EXISTS "${FLYTE_KEYS_FILE}")
@@ -136,8 +155,6 @@ if(changed)
 endif()
 
 # Link options per image.
-file(READ "${FLYTE_OUTPUT_DIR}/manifest.json" manifest)
-string(JSON count LENGTH "${manifest}" images)
 if(count GREATER 0)
   math(EXPR last "${count} - 1")
   foreach(index RANGE ${last})

@@ -16,11 +16,14 @@
 #include "taskscan/ProjectModel.h"
 #include "taskscan/Sarif.h"
 #include "taskscan/Scanner.h"
+#include "taskscan/TerminalProgress.h"
 #include "taskscan/Version.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/Support/Allocator.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -142,6 +145,10 @@ cl::list<std::string> SharedLibraries(
              "staged in images/<key>/lib/ by the build; repeatable)"),
     cl::value_desc("file name"), cl::cat(Category));
 cl::opt<bool> Stats("verbose", cl::desc("Print parsed/cached/skipped counts and timing to stderr"),
+                    cl::cat(Category));
+cl::opt<bool> Quiet("quiet",
+                    cl::desc("No progress line: on a terminal, a scan shows '[n/N] <file>' "
+                             "as it goes (never in a pipe or a log)"),
                     cl::cat(Category));
 cl::opt<bool> StrictIncludes(
     "strict-includes",
@@ -444,6 +451,16 @@ std::vector<std::string> dropConfigurationFiles(llvm::ArrayRef<std::string> Give
 }
 
 int run(int Argc, const char **Argv) {
+  // `@file` arguments first, as clang takes them (GNU quoting, one or more
+  // arguments a line): add_flyte_tasks' build step runs task-scan with one,
+  // `--` and the compiler flags included.
+  llvm::BumpPtrAllocator ArgumentMemory;
+  llvm::SmallVector<const char *, 64> Arguments(Argv, Argv + Argc);
+  if (llvm::Error E = cl::ExpansionContext(ArgumentMemory, cl::TokenizeGNUCommandLine)
+                          .expandResponseFiles(Arguments))
+    return usageError(llvm::toString(std::move(E)));
+  Argc = static_cast<int>(Arguments.size());
+  Argv = Arguments.data();
   // Everything after `--` is compiler flags (clang-tidy's convention).
   int OptionArgc = Argc;
   std::vector<std::string> Flags;
@@ -607,7 +624,18 @@ int run(int Argc, const char **Argv) {
   Options.Dependencies = !DepFile.empty();
   if (!NoCache)
     Options.CacheDir = CacheDir.empty() ? defaultCacheDir() : std::string(CacheDir);
+  // The progress line, on a terminal only; erased before anything else is
+  // printed.
+  std::optional<TerminalProgress> Progress;
+  if (!Quiet && stderrIsSmartTerminal()) {
+    llvm::SmallString<256> WorkingDir;
+    llvm::sys::fs::current_path(WorkingDir);
+    Progress.emplace(llvm::errs(), ScanJobs.size(), std::string(WorkingDir), stderrColumns());
+    Options.Progress = &*Progress;
+  }
   ScanResult Scan = scanAll(ScanJobs, Options);
+  if (Progress)
+    Progress->finish();
 
   unsigned Incomplete = 0; ///< Units scanned without a missing header.
   for (const TranslationUnitResult &U : Scan.Units) {

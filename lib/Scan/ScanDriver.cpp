@@ -151,9 +151,6 @@ onlyOutputsUnder(std::unique_ptr<clang::tooling::CompilationDatabase> Database,
 
 namespace {
 
-/// Where each translation unit's answer came from.
-enum class Outcome { Parsed, Cached, Skipped, NotScanned };
-
 /// Whether \p Text could hold a task: the same words the prefilter looks for.
 bool mentionsTask(llvm::StringRef Text) {
   return Text.contains("FLYTE_TASK") || Text.contains(TaskAnnotation);
@@ -222,7 +219,12 @@ bool isIncomplete(const TranslationUnitResult &Unit) {
 ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options) {
   ScanResult Result;
   Result.Units.resize(Jobs.size());
-  std::vector<Outcome> Outcomes(Jobs.size(), Outcome::Parsed);
+  std::vector<UnitOutcome> Outcomes(Jobs.size(), UnitOutcome::Parsed);
+  auto Done = [&](size_t I, UnitOutcome What) {
+    Outcomes[I] = What;
+    if (Options.Progress)
+      Options.Progress->unitDone(Jobs[I], What);
+  };
   std::vector<std::vector<std::string>> CacheKeys(Jobs.size());
   std::optional<ResultCache> Cache;
   std::mutex DependencyLock;
@@ -262,7 +264,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
       if (!Hit || (Hit->Skipped && !Options.Prefilter))
         return false;
       Result.Units[I] = std::move(Hit->Result);
-      Outcomes[I] = Outcome::Cached;
+      Done(I, UnitOutcome::Cached);
       return true;
     }, /*Chunk=*/32);
 
@@ -271,7 +273,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
     NotScanned[I] = whyNotScanned(Jobs[I], Result.Units[I]);
     if (NotScanned[I].empty())
       return false;
-    Outcomes[I] = Outcome::NotScanned;
+    Done(I, UnitOutcome::NotScanned);
     return true;
   });
   if (Options.Prefilter && !Open.empty()) {
@@ -283,7 +285,6 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
         return false;
       TranslationUnitResult &Unit = Result.Units[I];
       Unit.MainFile = realPath(Job.Directory, Job.File);
-      Outcomes[I] = Outcome::Skipped;
       if (Cache)
         Cache->storeSkipped(Job, CacheKeys[I], Verdict.Dependencies, Verdict.AbsentFiles,
                             Verdict.LookupPaths);
@@ -294,6 +295,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
         for (const std::string &D : Verdict.Dependencies)
           Dependencies.insert(D);
       }
+      Done(I, UnitOutcome::Skipped);
       return true;
     });
   }
@@ -302,6 +304,7 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
     Result.Units[I] = scanTranslationUnit(Jobs[I], Options);
     if (Cache && !isIncomplete(Result.Units[I]))
       Cache->storeResult(Jobs[I], CacheKeys[I], Result.Units[I]);
+    Done(I, UnitOutcome::Parsed);
     return true;
   });
   if (Options.Dependencies) {
@@ -335,10 +338,10 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
 
   for (size_t I = 0; I < Jobs.size(); ++I)
     switch (Outcomes[I]) {
-    case Outcome::Parsed: ++Result.Stats.Parsed; break;
-    case Outcome::Cached: ++Result.Stats.Cached; break;
-    case Outcome::Skipped: ++Result.Stats.Skipped; break;
-    case Outcome::NotScanned:
+    case UnitOutcome::Parsed: ++Result.Stats.Parsed; break;
+    case UnitOutcome::Cached: ++Result.Stats.Cached; break;
+    case UnitOutcome::Skipped: ++Result.Stats.Skipped; break;
+    case UnitOutcome::NotScanned:
       Result.Stats.NotScanned.emplace_back(realPath(Jobs[I].Directory, Jobs[I].File),
                                            NotScanned[I]);
       break;

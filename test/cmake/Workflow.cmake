@@ -125,6 +125,14 @@ if(MODE STREQUAL "subdirectory")
 elseif(MODE STREQUAL "fetchcontent" AND EXISTS "${bin}/_task_scan_host")
   message(FATAL_ERROR "FetchContent with FLYTE_TASK_SCAN_EXECUTABLE set built task-scan anyway")
 endif()
+if(GENERATOR STREQUAL "Ninja")
+  # The scan step runs in the console pool: its progress line reaches the
+  # terminal.
+  file(READ "${bin}/build.ninja" ninja_file)
+  string(REGEX MATCH "\n  DESC = Scanning the tasks of demo [^\n]*\n(  [^\n]*\n)*" scan_step
+         "${ninja_file}")
+  flyte_test_expect("the scan step's build statement" "${scan_step}" MATCHES "\n  pool = console\n")
+endif()
 flyte_test_run("build" COMMAND ${build_command})
 if(MODE STREQUAL "subdirectory")
   # Configured again, nothing changed: the host tool is not built again.

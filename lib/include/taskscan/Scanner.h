@@ -27,6 +27,21 @@ struct ScanJob {
   std::vector<std::string> CommandLine;
 };
 
+/// Where a translation unit's answer came from: a parse, the result cache
+/// (a cached result or a cached "no task" verdict), the prefilter ("no task
+/// can be here"), or none (ScanStats::NotScanned).
+enum class UnitOutcome { Parsed, Cached, Skipped, NotScanned };
+
+/// Told of each translation unit as its answer is known, for a progress
+/// display. Called from the scan's worker threads, concurrently, once per
+/// job; an implementation locks what it shares and returns quickly (a warm
+/// run answers thousands of units in milliseconds).
+class ScanProgress {
+public:
+  virtual ~ScanProgress() = default;
+  virtual void unitDone(const ScanJob &Job, UnitOutcome Outcome) = 0;
+};
+
 struct ScanOptions {
   std::string ResourceDir;       ///< Clang builtin headers (stddef.h, ...).
   std::string RuntimeIncludeDir; ///< Holds flyte/task.hpp; added last.
@@ -41,6 +56,8 @@ struct ScanOptions {
   /// could not be read is kept for its annotation and image. For --check,
   /// --list and CMake's configure step; generating code never tolerates it.
   bool ToleratesMissingHeaders = false;
+  /// Told of each unit as it is answered; none when null.
+  ScanProgress *Progress = nullptr;
 };
 
 /// The check name of the warning a missing header gives when
