@@ -12,6 +12,8 @@
 #ifndef TASKSCAN_FUZZ_FUZZSUPPORT_H
 #define TASKSCAN_FUZZ_FUZZSUPPORT_H
 
+#include "Property.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/ConvertUTF.h"
 
@@ -24,25 +26,10 @@ namespace fuzz {
 
 /// Shows bytes outside printable ASCII as \xNN.
 inline std::string shown(llvm::StringRef S) {
-  std::string Out;
-  for (unsigned char C : S) {
-    if (C < 0x20 || C >= 0x7f) {
-      char Buf[8];
-      std::snprintf(Buf, sizeof(Buf), "\\x%02x", C);
-      Out += Buf;
-    } else {
-      Out += char(C);
-    }
-  }
-  return Out;
+  return property::shown(std::string_view(S.data(), S.size()));
 }
 
-[[noreturn]] inline void fail(const char *File, int Line, const char *Cond,
-                              const std::string &Detail) {
-  std::fprintf(stderr, "%s:%d: property violated: %s\n  %s\n", File, Line,
-               Cond, Detail.c_str());
-  std::abort();
-}
+using property::fail;
 
 } // namespace fuzz
 

@@ -11,6 +11,8 @@
 #ifndef TASKSCAN_FUZZ_GOSTRCONV_H
 #define TASKSCAN_FUZZ_GOSTRCONV_H
 
+#include "Property.h"
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -24,27 +26,8 @@
 
 namespace gomodel {
 
-/// Shows bytes outside printable ASCII as \xNN.
-inline std::string shown(std::string_view S) {
-  std::string Out;
-  for (unsigned char C : S) {
-    if (C < 0x20 || C >= 0x7f) {
-      char Buf[8];
-      std::snprintf(Buf, sizeof(Buf), "\\x%02x", C);
-      Out += Buf;
-    } else {
-      Out += char(C);
-    }
-  }
-  return Out;
-}
-
-[[noreturn]] inline void fail(const char *File, int Line, const char *Cond,
-                              const std::string &Detail) {
-  std::fprintf(stderr, "%s:%d: property violated: %s\n  %s\n", File, Line, Cond,
-               Detail.c_str());
-  std::abort();
-}
+using property::fail;
+using property::shown;
 
 #define RUNTIME_FUZZ_CHECK(Cond, Detail)                                       \
   do {                                                                         \
