@@ -73,32 +73,23 @@ void DiagnosticList::sortAndUnique() {
               Items.end());
 }
 
-namespace {
-
-/// Reads source lines for carets, each file once per rendering.
-class SourceLineCache {
-public:
-  std::optional<std::string> line(const std::string &File, unsigned Line) {
-    auto It = Files.find(File);
-    if (It == Files.end()) {
-      auto Buffer = llvm::MemoryBuffer::getFile(File, /*IsText=*/true);
-      It = Files.emplace(File, Buffer ? std::move(*Buffer) : nullptr).first;
-    }
-    if (!It->second || Line == 0)
-      return std::nullopt;
-    llvm::StringRef Text = It->second->getBuffer();
-    for (unsigned I = 1; I < Line; ++I) {
-      size_t NL = Text.find('\n');
-      if (NL == llvm::StringRef::npos)
-        return std::nullopt;
-      Text = Text.drop_front(NL + 1);
-    }
-    return Text.take_until([](char C) { return C == '\n' || C == '\r'; }).str();
+std::optional<std::string> SourceLines::line(const std::string &File, unsigned Line) {
+  auto It = Files.find(File);
+  if (It == Files.end()) {
+    auto Buffer = llvm::MemoryBuffer::getFile(File, /*IsText=*/true);
+    It = Files.emplace(File, Buffer ? std::move(*Buffer) : nullptr).first;
   }
-
-private:
-  std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Files;
-};
+  if (!It->second || Line == 0)
+    return std::nullopt;
+  llvm::StringRef Text = It->second->getBuffer();
+  for (unsigned I = 1; I < Line; ++I) {
+    size_t NL = Text.find('\n');
+    if (NL == llvm::StringRef::npos)
+      return std::nullopt;
+    Text = Text.drop_front(NL + 1);
+  }
+  return Text.take_until([](char C) { return C == '\n' || C == '\r'; }).str();
+}
 
 const char *severityName(Severity S) {
   switch (S) {
@@ -112,7 +103,9 @@ const char *severityName(Severity S) {
   return "error";
 }
 
-void renderOne(llvm::raw_ostream &OS, SourceLineCache &Lines,
+namespace {
+
+void renderOne(llvm::raw_ostream &OS, SourceLines &Lines,
                const SourcePosition &Where, Severity Level,
                llvm::StringRef Message, llvm::StringRef Check, bool Color,
                bool ShowSource = true) {
@@ -162,7 +155,7 @@ void renderOne(llvm::raw_ostream &OS, SourceLineCache &Lines,
 
 void renderText(const DiagnosticList &Diags, llvm::raw_ostream &OS,
                 bool Color) {
-  SourceLineCache Lines;
+  SourceLines Lines;
   for (const Diagnostic &D : Diags.items()) {
     renderOne(OS, Lines, D.Position, D.Level, D.Message, D.Check, Color);
     // A note at the error's own position needs no second copy of the line.

@@ -61,47 +61,16 @@ bool silencedBy(llvm::StringRef Line, llvm::StringRef Check, bool NextLine) {
   return false;
 }
 
-namespace {
-
-/// The lines of the files diagnostics point at, each file read once.
-class LineReader {
-public:
-  llvm::StringRef line(const std::string &File, unsigned Number) {
-    auto [It, Inserted] = Files.try_emplace(File);
-    if (Inserted) {
-      if (auto Buffer = llvm::MemoryBuffer::getFile(File, /*IsText=*/true)) {
-        It->second.Buffer = std::move(*Buffer);
-        // By hand: llvm::SplitString drops empty lines, and the numbering.
-        llvm::StringRef Rest = It->second.Buffer->getBuffer();
-        while (!Rest.empty()) {
-          auto [Head, Tail] = Rest.split('\n');
-          It->second.Lines.push_back(Head);
-          Rest = Tail;
-        }
-      }
-    }
-    const auto &Lines = It->second.Lines;
-    return Number >= 1 && Number <= Lines.size() ? Lines[Number - 1] : llvm::StringRef();
-  }
-
-private:
-  struct File {
-    std::unique_ptr<llvm::MemoryBuffer> Buffer;
-    llvm::SmallVector<llvm::StringRef, 0> Lines;
-  };
-  std::map<std::string, File> Files;
-};
-
-} // namespace
-
 unsigned dropSilencedWarnings(DiagnosticList &Diags) {
-  LineReader Reader;
+  SourceLines Lines;
   auto &Items = Diags.items();
   auto Silenced = [&](const Diagnostic &D) {
     if (D.Level != Severity::Warning || D.Position.Line == 0)
       return false;
-    return silencedBy(Reader.line(D.Position.File, D.Position.Line), D.Check, false) ||
-           silencedBy(Reader.line(D.Position.File, D.Position.Line - 1), D.Check, true);
+    return silencedBy(Lines.line(D.Position.File, D.Position.Line).value_or(""), D.Check,
+                      false) ||
+           silencedBy(Lines.line(D.Position.File, D.Position.Line - 1).value_or(""), D.Check,
+                      true);
   };
   size_t Before = Items.size();
   Items.erase(std::remove_if(Items.begin(), Items.end(), Silenced), Items.end());

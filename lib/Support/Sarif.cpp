@@ -62,18 +62,6 @@ private:
   std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Files;
 };
 
-const char *levelName(Severity S) {
-  switch (S) {
-  case Severity::Note:
-    return "note";
-  case Severity::Warning:
-    return "warning";
-  case Severity::Error:
-    return "error";
-  }
-  return "error";
-}
-
 /// "task-scan-unknown-key" -> "UnknownKey": SARIF's rule name, a readable
 /// identifier.
 std::string ruleName(llvm::StringRef Id) {
@@ -133,18 +121,18 @@ json::Value toSarif(const DiagnosticList &Diags, const SarifTool &Tool) {
   for (const Diagnostic &D : Diags.items())
     Levels.emplace(D.Check, D.Level);
   for (const CheckInfo &C : allChecks())
-    AddRule(C.Name, C.Summary, C.Help, levelName(C.Level));
+    AddRule(C.Name, C.Summary, C.Help, severityName(C.Level));
   for (const auto &[Check, Level] : Levels)
     if (!RuleIndex.count(Check))
       AddRule(Check, "A problem task-scan found.", "See the result's message.",
-              levelName(Level));
+              severityName(Level));
 
   json::Array Results;
   for (const Diagnostic &D : Diags.items()) {
     json::Object Result{
         {"ruleId", D.Check},
         {"ruleIndex", RuleIndex[D.Check]},
-        {"level", levelName(D.Level)},
+        {"level", severityName(D.Level)},
         {"message", message(D.Message)},
         {"locations", json::Array{json::Object{{"physicalLocation", PhysicalLocation(D.Position)}}}},
     };

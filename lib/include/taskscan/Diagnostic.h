@@ -10,8 +10,12 @@
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +67,20 @@ public:
 
 private:
   std::vector<Diagnostic> Items;
+};
+
+/// "note", "warning" or "error", as compilers print a severity.
+const char *severityName(Severity S);
+
+/// Lines of source files as diagnostics show them, each file read once.
+class SourceLines {
+public:
+  /// Line \p Line (1-based) of \p File without its line break; none when
+  /// the file cannot be read or is shorter.
+  std::optional<std::string> line(const std::string &File, unsigned Line);
+
+private:
+  std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Files;
 };
 
 /// User text as it may appear in a message: bytes outside printable ASCII
