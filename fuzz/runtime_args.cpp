@@ -27,6 +27,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   static const char *const Words[] = {"run",     "echo",   "--arg",  "--empty", "--help", "-h",
                                       "--list",  "--check-tasks",   "--arg=", "--empty=", "=",
                                       "other"};
+  // A word of a real command line ends at its first NUL (execve takes C
+  // strings): the words are cut there, so that Args is what main() sees.
+  auto Word = [&P](size_t MaxLength) {
+    std::string W = P.ConsumeRandomLengthString(MaxLength);
+    return W.substr(0, W.find('\0'));
+  };
   std::vector<std::string> Args = {"echo-task"};
   // Usually a run of echo with an --arg for every input, so that most runs
   // get past the command line.
@@ -47,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
       }
       for (int I = 0; I < Times; ++I) {
         std::string Value = In.Type == Kind::File ? std::string("/dev/null")
-                                                  : P.ConsumeRandomLengthString(40);
+                                                  : Word(40);
         bool Joined = P.ConsumeBool();
         if (Joined)
           Args.push_back("--arg=" + std::string(In.Name) + "=" + Value);
@@ -61,13 +67,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     }
   int Extra = P.ConsumeIntegralInRange<int>(0, 6), Inserted = 0;
   for (int I = 0; I < Extra; ++I) {
-    std::string Word = P.ConsumeBool() ? std::string(Words[P.ConsumeIntegralInRange<size_t>(
-                                             0, std::size(Words) - 1)])
-                                       : P.ConsumeRandomLengthString(24);
+    std::string Token = P.ConsumeBool() ? std::string(Words[P.ConsumeIntegralInRange<size_t>(
+                                              0, std::size(Words) - 1)])
+                                        : Word(24);
     // Never a folder to write into.
-    if (Word.rfind("--in", 0) == 0 || Word.rfind("--out", 0) == 0)
+    if (Token.rfind("--in", 0) == 0 || Token.rfind("--out", 0) == 0)
       continue;
-    Args.insert(Args.begin() + P.ConsumeIntegralInRange<size_t>(1, Args.size()), Word);
+    Args.insert(Args.begin() + P.ConsumeIntegralInRange<size_t>(1, Args.size()), Token);
     ++Inserted;
   }
 
