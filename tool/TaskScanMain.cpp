@@ -135,6 +135,10 @@ cl::opt<bool> NoCache("no-cache", cl::desc("Do not read or write the result cach
                       cl::cat(Category));
 cl::opt<bool> ScanAll("scan-all", cl::desc("Parse every file: no prefilter"),
                       cl::cat(Category));
+cl::opt<bool> NoSharedPrefixes("no-shared-prefixes",
+                               cl::desc("Parse each file's leading #include block itself, not "
+                                        "once for all files that share it"),
+                               cl::cat(Category));
 cl::opt<std::string> ResourceDir("resource-dir", cl::desc("Clang resource directory (builtin headers)"),
                                  cl::value_desc("dir"), cl::cat(Category));
 cl::opt<std::string> ProjectName("project", cl::desc("Prefix of the task executables (<project>_<key>)"),
@@ -396,6 +400,11 @@ void reportScanGaps(const ScanStats &Gaps, llvm::StringRef Cwd) {
                                     : fmt::format("{} files", Gaps.NotScanned.size()),
                                 List);
   }
+  if (Stats && Gaps.SharedPrefixes)
+    llvm::errs() << fmt::format("task-scan: {} shared include block{} parsed once for {} of "
+                                "{} parsed translation units\n",
+                                Gaps.SharedPrefixes, Gaps.SharedPrefixes == 1 ? "" : "s",
+                                Gaps.SharedPrefixParses, Gaps.Parsed);
   if (Gaps.CacheProblem.empty())
     return;
   if (Gaps.CacheStored == 0)
@@ -616,6 +625,7 @@ int run(int Argc, const char **Argv) {
   Options.RuntimeIncludeDir = findRuntimeIncludeDir(Argv[0]);
   Options.Jobs = Jobs;
   Options.Prefilter = !ScanAll;
+  Options.SharePrefixes = !NoSharedPrefixes;
   // Code is generated only from a complete scan: a task whose signature
   // uses a generated header's types is checked before anything is written.
   // --check --output-dir (the pre-commit hook for checked-in files) writes

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "RealPath.h"
+#include "SharedPrefix.h"
 #include "TaskExtractor.h"
 
 #include "taskscan/Prefilter.h"
@@ -21,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -300,13 +302,25 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
     });
   }
 
+  // The parses share what their files' leading include blocks hold.
+  std::optional<SharedPrefixes> Prefixes;
+  if (Options.SharePrefixes && Open.size() >= 2)
+    Prefixes.emplace(Jobs, Open, Options);
+  std::atomic<unsigned> PrefixParses = 0;
   Each(Open, [&](size_t I) {
-    Result.Units[I] = scanTranslationUnit(Jobs[I], Options);
+    bool UsedPrefix = false;
+    Result.Units[I] = scanTranslationUnit(
+        Jobs[I], Options, Prefixes ? Prefixes->forJob(I) : nullptr, &UsedPrefix);
+    PrefixParses += UsedPrefix;
     if (Cache && !isIncomplete(Result.Units[I]))
       Cache->storeResult(Jobs[I], CacheKeys[I], Result.Units[I]);
     Done(I, UnitOutcome::Parsed);
     return true;
   });
+  if (Prefixes) {
+    Result.Stats.SharedPrefixes = unsigned(Prefixes->built());
+    Result.Stats.SharedPrefixParses = PrefixParses;
+  }
   if (Options.Dependencies) {
     if (Cache)
       for (const std::string &D : Cache->hitDependencies())

@@ -627,9 +627,18 @@ private:
 } // namespace
 
 void extractTasks(ASTContext &Ctx, llvm::StringRef WorkingDirectory,
-                  TranslationUnitResult &Result, bool HeadersMissing) {
+                  TranslationUnitResult &Result, bool HeadersMissing,
+                  bool OwnDeclarationsOnly) {
   Extractor E(Ctx, WorkingDirectory, Result, HeadersMissing);
-  AnnotationVisitor(E).TraverseDecl(Ctx.getTranslationUnitDecl());
+  AnnotationVisitor Visitor(E);
+  if (OwnDeclarationsOnly) {
+    // The top-level declarations parsed here; a namespace reopened here
+    // holds only what is written here.
+    for (Decl *D : Ctx.getTranslationUnitDecl()->noload_decls())
+      Visitor.TraverseDecl(D);
+  } else {
+    Visitor.TraverseDecl(Ctx.getTranslationUnitDecl());
+  }
   E.finish();
 }
 

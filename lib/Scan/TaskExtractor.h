@@ -16,8 +16,11 @@ inline constexpr const char *TaskAnnotation = "flyte.task";
 /// relative file names absolute. With \p HeadersMissing (a header was not
 /// found and the scan goes on without it), a task whose declaration clang
 /// could not read is kept for its annotation, without inputs and outputs.
+/// With \p OwnDeclarationsOnly, the declarations read from a precompiled
+/// header are not looked at (a shared prefix holds no task: SharedPrefix.h).
 void extractTasks(clang::ASTContext &Ctx, llvm::StringRef WorkingDirectory,
-                  TranslationUnitResult &Result, bool HeadersMissing = false);
+                  TranslationUnitResult &Result, bool HeadersMissing = false,
+                  bool OwnDeclarationsOnly = false);
 
 /// Sets the CodeHash of every `cache = true` task of \p Result from \p Ctx,
 /// an AST of the same translation unit parsed with the bodies of the

@@ -1,6 +1,7 @@
 //===- TranslationUnitScanner.cpp - One clang parse, one result -----------===//
 #include "AbsentFiles.h"
 #include "RealPath.h"
+#include "SharedPrefix.h"
 #include "TaskExtractor.h"
 
 #include "taskscan/Scanner.h"
@@ -281,11 +282,11 @@ class ExtractConsumer : public ASTConsumer {
 public:
   ExtractConsumer(const CompilerInstance &CI, const MissRecordingFileSystem &Lookups,
                   std::string WorkingDirectory, TranslationUnitResult &Result,
-                  const CollectingDiagnosticConsumer &Diags)
+                  const CollectingDiagnosticConsumer &Diags, bool OwnDeclarationsOnly)
       : CI(CI), Lookups(Lookups), WorkingDirectory(std::move(WorkingDirectory)),
-        Result(Result), Diags(Diags) {}
+        Result(Result), Diags(Diags), OwnDeclarationsOnly(OwnDeclarationsOnly) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
-    extractTasks(Ctx, WorkingDirectory, Result, Diags.headersMissing());
+    extractTasks(Ctx, WorkingDirectory, Result, Diags.headersMissing(), OwnDeclarationsOnly);
     filesOfTranslationUnit(CI, Lookups, Result.Dependencies, Result.AbsentFiles,
                            Result.LookupPaths);
   }
@@ -296,19 +297,24 @@ private:
   std::string WorkingDirectory;
   TranslationUnitResult &Result;
   const CollectingDiagnosticConsumer &Diags;
+  bool OwnDeclarationsOnly;
 };
 
 class ExtractAction : public ASTFrontendAction {
 public:
   ExtractAction(const MissRecordingFileSystem &Lookups, std::string WorkingDirectory,
                 TranslationUnitResult &Result, const CollectingDiagnosticConsumer &Diags,
-                bool ToleratesMissingHeaders)
+                bool ToleratesMissingHeaders, bool WithPrefix)
       : Lookups(Lookups), WorkingDirectory(std::move(WorkingDirectory)), Result(Result),
-        Diags(Diags), ToleratesMissingHeaders(ToleratesMissingHeaders) {}
+        Diags(Diags), ToleratesMissingHeaders(ToleratesMissingHeaders),
+        WithPrefix(WithPrefix) {}
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
-    return std::make_unique<ExtractConsumer>(CI, Lookups, WorkingDirectory, Result, Diags);
+    // A shared prefix holds no task (SharedPrefix.h): its declarations,
+    // thousands, need not be read back from the PCH to be looked at.
+    return std::make_unique<ExtractConsumer>(CI, Lookups, WorkingDirectory, Result, Diags,
+                                             /*OwnDeclarationsOnly=*/WithPrefix);
   }
 
   bool BeginSourceFileAction(CompilerInstance &CI) override {
@@ -332,6 +338,7 @@ private:
   TranslationUnitResult &Result;
   const CollectingDiagnosticConsumer &Diags;
   bool ToleratesMissingHeaders;
+  bool WithPrefix;
 };
 
 /// The second parse of a translation unit that holds `cache = true` tasks:
@@ -407,14 +414,20 @@ std::vector<std::string> scanCommandLine(const ScanJob &Job,
   return Args;
 }
 
-TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
-                                          const ScanOptions &Options) {
+namespace {
+
+/// One parse of \p Job, with \p Prefix when given; nothing when the
+/// prefix cannot give a plain parse's answer (clang reported an error or a
+/// missing header: the plain parse reports them as the user expects).
+std::optional<TranslationUnitResult> parse(const ScanJob &Job, const ScanOptions &Options,
+                                           const SharedPrefix *Prefix) {
   TranslationUnitResult Result;
   Result.MainFile = realPath(Job.Directory, Job.File);
   Result.Parsed = true;
 
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Physical = llvm::vfs::createPhysicalFileSystem();
   auto FS = llvm::makeIntrusiveRefCnt<MissRecordingFileSystem>(
-      llvm::vfs::createPhysicalFileSystem());
+      Prefix ? Prefix->withHeader(Physical) : Physical);
   if (std::error_code EC = FS->setCurrentWorkingDirectory(Job.Directory)) {
     Result.Diagnostics.error("task-scan-io", {Result.MainFile, 0, 0},
                              fmt::format("cannot enter the compile directory "
@@ -427,12 +440,14 @@ TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
   CollectingDiagnosticConsumer Diags(Result.Diagnostics, Job.Directory,
                                      Result.MainFile, Options.ToleratesMissingHeaders);
   tooling::ToolInvocation Invocation(
-      scanCommandLine(Job, Options),
+      scanCommandLine(Job, Options, Prefix),
       std::make_unique<ExtractAction>(*FS, Job.Directory, Result, Diags,
-                                      Options.ToleratesMissingHeaders),
+                                      Options.ToleratesMissingHeaders, Prefix != nullptr),
       Files.get());
   Invocation.setDiagnosticConsumer(&Diags);
   bool Ran = Invocation.run();
+  if (Prefix && (!Ran || Diags.getNumErrors() > 0 || Diags.headersMissing()))
+    return std::nullopt;
   Diags.finish();
   if (Diags.headersMissing())
     return Result;
@@ -440,11 +455,14 @@ TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
     Result.Diagnostics.error("clang-diagnostic-error", {Result.MainFile, 0, 0},
                              "clang could not parse this file with its compile "
                              "command");
+  if (Prefix)
+    Prefix->addDependencies(Result);
   bool HasCachedTask = llvm::any_of(
       Result.Tasks, [](const ScannedTask &T) { return T.Options.Cache; });
   if (HasCachedTask && !Result.Diagnostics.hasErrors()) {
     // The same files again (the file system is the first parse's), now with
-    // the bodies a cached task's result depends on.
+    // the bodies a cached task's result depends on; never with a prefix,
+    // whose bodies were skipped.
     tooling::ToolInvocation Bodies(
         scanCommandLine(Job, Options),
         std::make_unique<CodeHashAction>(Job.Directory, Result), Files.get());
@@ -453,6 +471,25 @@ TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
     Bodies.run();
   }
   return Result;
+}
+
+} // namespace
+
+TranslationUnitResult scanTranslationUnit(const ScanJob &Job, const ScanOptions &Options,
+                                          const SharedPrefix *Prefix, bool *UsedPrefix) {
+  std::optional<TranslationUnitResult> Result;
+  if (Prefix)
+    Result = parse(Job, Options, Prefix);
+  if (UsedPrefix)
+    *UsedPrefix = Result.has_value();
+  if (!Result)
+    Result = parse(Job, Options, nullptr);
+  return std::move(*Result);
+}
+
+TranslationUnitResult scanTranslationUnit(const ScanJob &Job,
+                                          const ScanOptions &Options) {
+  return scanTranslationUnit(Job, Options, nullptr);
 }
 
 } // namespace taskscan

@@ -7,7 +7,7 @@ symlinked vendor directory, a flyte.yaml, flags or a compile database), then
 applies random steps to it. After each step it runs
 
     task-scan --cache-dir cache ARGS --output-dir out-warm --depfile warm.d
-    task-scan --no-cache        ARGS --output-dir out-cold --depfile cold.d
+    task-scan --no-cache --no-shared-prefixes ARGS --output-dir out-cold --depfile cold.d
 
 and compares stdout, stderr, exit status, the depfile and every generated
 file byte for byte. A divergence is shrunk (delta debugging) to a minimal
@@ -92,14 +92,17 @@ class Generator:
         self.dotdot = dotdot
         self.lab = lab
         self.revision = 0
+        # Include blocks of earlier task files: a new one often repeats one,
+        # as files of one project do, so that parses share it (SharedPrefix.h).
+        self.blocks = []
 
     def rev(self):
         self.revision += 1
         return "// rev %04d\n" % (self.revision % 10000)
 
-    def task_file(self, path):
+    def include_block(self):
+        """A task file's leading #include lines: (all of them, the lab's)."""
         r = self.rng
-        stem = os.path.splitext(os.path.basename(path))[0]
         lines = []
         if r.random() < 0.8:
             lines.append(r.choice(['#include "macros.hpp"', "#include <macros.hpp>"]))
@@ -119,7 +122,16 @@ class Generator:
                                  '#include "../team.hpp"', '#include "../team.hpp"']))
         if self.lab and r.random() < 0.25:
             lab.append(r.choice(['#include "opt.hpp"', "#include <opt.hpp>"]))
-        lines += lab
+        return lines + lab, lab
+
+    def task_file(self, path):
+        r = self.rng
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if self.blocks and r.random() < 0.4:
+            lines, lab = (list(x) for x in r.choice(self.blocks))
+        else:
+            lines, lab = self.include_block()
+            self.blocks.append((list(lines), list(lab)))
         for k in range(r.randint(1, 3)):
             name = "%s_%d%s" % (stem, k, r.choice("abc"))
             kind = r.randrange(7)
@@ -258,6 +270,8 @@ class Runner:
         self.root = root
         self.task_scan = task_scan
         self.args = None  # set by an "args" operation
+        self.checks = 0
+        self.prefix_parses = 0  # parses that used a shared include block (probe)
         self.record = record  # list of lit RUN lines, or None
         self.versions = []  # contents written, for lit's split-file
         self.timeout = timeout
@@ -387,7 +401,9 @@ class Runner:
         args = []
         for a in self.args:
             args += self.sources() if a == "@SOURCES@" else [a]
-        cache_args = ["--cache-dir", "cache"] if cache else ["--no-cache"]
+        # The reference parses every file plainly: the warm run's parses
+        # share their include blocks (SharedPrefix.h) where two or more can.
+        cache_args = ["--cache-dir", "cache"] if cache else ["--no-cache", "--no-shared-prefixes"]
         return cache_args + args[:args.index("--") if "--" in args else len(args)] + \
             ["--output-dir", "out-" + tag, "--depfile", tag + ".d", "--depfile-target", "scan"] + \
             (args[args.index("--"):] if "--" in args else [])
@@ -469,7 +485,21 @@ class Runner:
             self.rec("diff warm.d cold.d")
         if os.path.isdir(self.p("out-cold")):
             self.rec("diff -r out-warm out-cold")
-        return compare(self.snapshot("warm", warm), self.snapshot("cold", cold))
+        diff = compare(self.snapshot("warm", warm), self.snapshot("cold", cold))
+        self.checks += 1
+        if diff is None and self.checks % 10 == 1:
+            self.probe_prefixes()
+        return diff
+
+    def probe_prefixes(self):
+        """Counts the parses of a cache-less run that used a shared include
+        block (its --verbose line), for the coverage table: the warm runs'
+        parses share blocks as this run's do."""
+        argv = ["--verbose"] + [a for a in self.command(False, "probe") if a != "--no-shared-prefixes"]
+        _, err, _ = self.finish(self.run(argv, "probe"), self.timeout)
+        m = re.search(rb"shared include blocks? parsed once for (\d+) of", err)
+        if m:
+            self.prefix_parses += int(m.group(1))
 
     def rec_cold(self, cold_argv, race=False):
         if not race:
@@ -522,8 +552,12 @@ def coverage_table(counts):
     for kind in LOOKUP_KINDS:
         lines.append("  %-8s %12d %12d" % (kind, counts.get(kind + "/found", 0),
                                            counts.get(kind + "/not found", 0)))
+    lines.append("  parses that shared an include block (probed every 10th check): %d"
+                 % counts.get("shared prefix", 0))
     blind = [k + "/" + a for k in LOOKUP_KINDS for a in ("found", "not found")
              if not counts.get(k + "/" + a)]
+    if not counts.get("shared prefix"):
+        blind.append("shared prefix")
     lines.append("  blind spots: " + (", ".join(blind) if blind else "none"))
     return "\n".join(lines)
 
@@ -992,7 +1026,8 @@ def main():
         root = os.path.join(workdir, "project-%d" % project)
         shutil.rmtree(root, ignore_errors=True)
         os.makedirs(root)
-        session = Session(rng, Runner(root, task_scan), gen,
+        runner = Runner(root, task_scan)
+        session = Session(rng, runner, gen,
                           skip=[k for k in opts.skip.split(",") if k], coverage=coverage)
         session.init_project()
         diff = session.do(("check",))
@@ -1005,6 +1040,7 @@ def main():
             steps_here += 1
             if opts.progress and done % opts.progress == 0:
                 print("differential: %d steps clean (%.0f s)" % (done, time.time() - start), flush=True)
+        coverage["shared prefix"] = coverage.get("shared prefix", 0) + runner.prefix_parses
         if diff is not None:
             failure = (session.ops, diff, project)
         if not opts.keep:

@@ -48,6 +48,8 @@ struct ScanOptions {
   unsigned Jobs = 0;             ///< 0: all cores.
   std::string CacheDir;          ///< Empty: no result cache.
   bool Prefilter = true;         ///< Skip TUs that cannot contain a task.
+  /// Parse the leading include block that files share once (SharedPrefix.h).
+  bool SharePrefixes = true;
   bool Dependencies = false;     ///< Fill ScanResult::Dependencies (--depfile).
   /// A header that is not found (one the build generates, before the
   /// build has run) does not stop the parse: it becomes a warning
@@ -68,6 +70,9 @@ inline constexpr const char *IncompleteScanCheck = "task-scan-incomplete-check";
 /// cache (a cached result or a cached "no task" verdict), or the prefilter.
 struct ScanStats {
   unsigned Parsed = 0, Cached = 0, Skipped = 0;
+  /// Include blocks parsed once and shared (SharedPrefix.h), and the parses
+  /// that used one (the others, parsed plainly, are in Parsed too).
+  unsigned SharedPrefixes = 0, SharedPrefixParses = 0;
   /// Entries that cannot hold a task and were not scanned: each file and
   /// why ("CUDA source", "does not exist").
   std::vector<std::pair<std::string, std::string>> NotScanned;

@@ -1,0 +1,102 @@
+//===- SharedPrefix.h - One parse of an include block many files share ----===//
+//
+// A cold run spends most of its time parsing the same headers again for
+// every task file: the standard library and the project's common headers,
+// named by the same leading block of `#include` lines. Files with the same
+// block under the same command line share one parse of it: the block is
+// written as a header (in memory, beside the files), precompiled once into a
+// temporary PCH, and each file is parsed with `-include-pch`; its own
+// `#include` lines then find headers already included (guarded) and skip
+// them, so the parse goes on in the state the block left, as a plain parse
+// would.
+//
+// The answer stays exactly a plain parse's:
+//  - a block whose parse holds a task or gives any diagnostic is not shared;
+//  - a parse with the PCH that reports a clang error or a missing header is
+//    redone plainly, so that what the user sees is a plain parse's report;
+//  - what the block's parse read, and the lookups it missed, are added to
+//    each file's own (the cache keys on them: AbsentFiles.h);
+//  - the second parse for `cache = true` tasks (the code hash) is plain.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TASKSCAN_SCAN_SHAREDPREFIX_H
+#define TASKSCAN_SCAN_SHAREDPREFIX_H
+
+#include "taskscan/Scanner.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/IntrusiveRefCntPtr.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace taskscan {
+
+/// The leading `#include <...>` and `#include "..."` lines of \p Source, one
+/// per line as written, up to the first line that is anything else (a
+/// blank line or a comment is skipped, a comment after an include ends the
+/// block); empty when it has none.
+std::string leadingIncludeBlock(llvm::StringRef Source);
+
+/// One include block, precompiled under one command line.
+struct SharedPrefix {
+  std::string HeaderPath; ///< The block as a header: in memory only.
+  std::string HeaderText;
+  std::string PchPath;
+  /// What the block's own parse read and missed (AbsentFiles.h).
+  std::vector<std::string> Dependencies, AbsentFiles, LookupPaths;
+
+  /// \p Base with the block's header added, as the PCH expects to find it.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>
+  withHeader(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Base) const;
+
+  /// \p Unit's dependency lists with the block's added (sorted, unique), the
+  /// header and the PCH left out.
+  void addDependencies(TranslationUnitResult &Unit) const;
+};
+
+/// The prefixes of one run: planned from the files to be parsed, built on
+/// first use, deleted with this object. Thread-safe after construction.
+class SharedPrefixes {
+public:
+  /// Plans a prefix for each block that at least two of \p Indices (into
+  /// \p Jobs) share under the same command line. C++ sources only.
+  SharedPrefixes(const std::vector<ScanJob> &Jobs, llvm::ArrayRef<size_t> Indices,
+                 const ScanOptions &Options);
+  ~SharedPrefixes();
+  SharedPrefixes(const SharedPrefixes &) = delete;
+  SharedPrefixes &operator=(const SharedPrefixes &) = delete;
+
+  /// The prefix for Jobs[\p Index], built by the first caller (the others
+  /// wait for it), or null: none was planned, or it cannot be shared.
+  const SharedPrefix *forJob(size_t Index);
+
+  /// How many prefixes were built and shared (after the parses).
+  size_t built() const;
+
+private:
+  struct Group;
+  const std::vector<ScanJob> &Jobs;
+  ScanOptions Options;
+  std::string TemporaryDirectory;
+  std::vector<std::unique_ptr<Group>> Groups;
+  std::vector<Group *> GroupOf; ///< By job index; null: none.
+};
+
+/// The command line to parse \p Job with (scanCommandLine()), with
+/// `-include-pch` of \p Prefix when given.
+std::vector<std::string> scanCommandLine(const ScanJob &Job, const ScanOptions &Options,
+                                         const SharedPrefix *Prefix);
+
+/// scanTranslationUnit() with the block of \p Prefix (may be null) parsed
+/// once for all: the same answer, or a plain parse's where the prefix
+/// cannot give it. \p UsedPrefix (may be null) tells which.
+TranslationUnitResult scanTranslationUnit(const ScanJob &Job, const ScanOptions &Options,
+                                          const SharedPrefix *Prefix, bool *UsedPrefix = nullptr);
+
+} // namespace taskscan
+
+#endif
