@@ -139,6 +139,12 @@ cl::opt<bool> NoSharedPrefixes("no-shared-prefixes",
                                cl::desc("Parse each file's leading #include block itself, not "
                                         "once for all files that share it"),
                                cl::cat(Category));
+// For tests (the differential tester's projects are small): how many files
+// must share a block for the prefilter to build its PCH.
+cl::opt<unsigned> PrefilterShareMin("prefilter-share-min", cl::init(48), cl::Hidden,
+                                    cl::desc("Files sharing an #include block for the "
+                                             "prefilter to precompile it"),
+                                    cl::cat(Category));
 cl::opt<std::string> ResourceDir("resource-dir", cl::desc("Clang resource directory (builtin headers)"),
                                  cl::value_desc("dir"), cl::cat(Category));
 cl::opt<std::string> ProjectName("project", cl::desc("Prefix of the task executables (<project>_<key>)"),
@@ -401,9 +407,10 @@ void reportScanGaps(const ScanStats &Gaps, llvm::StringRef Cwd) {
                                 List);
   }
   if (Stats && Gaps.SharedPrefixes)
-    llvm::errs() << fmt::format("task-scan: {} shared include block{} parsed once for {} of "
-                                "{} parsed translation units\n",
+    llvm::errs() << fmt::format("task-scan: {} shared include block{} read once for {} of {} "
+                                "prefilter checks and {} of {} parses\n",
                                 Gaps.SharedPrefixes, Gaps.SharedPrefixes == 1 ? "" : "s",
+                                Gaps.SharedPrefixChecks, Gaps.PrefilterChecks,
                                 Gaps.SharedPrefixParses, Gaps.Parsed);
   if (Gaps.CacheProblem.empty())
     return;
@@ -626,6 +633,7 @@ int run(int Argc, const char **Argv) {
   Options.Jobs = Jobs;
   Options.Prefilter = !ScanAll;
   Options.SharePrefixes = !NoSharedPrefixes;
+  Options.PrefilterShareMin = std::max(2u, unsigned(PrefilterShareMin));
   // Code is generated only from a complete scan: a task whose signature
   // uses a generated header's types is checked before anything is written.
   // --check --output-dir (the pre-commit hook for checked-in files) writes

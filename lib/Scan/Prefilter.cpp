@@ -9,6 +9,7 @@
 #include "taskscan/Prefilter.h"
 
 #include "AbsentFiles.h"
+#include "SharedPrefix.h"
 
 #include "TaskExtractor.h"
 
@@ -118,9 +119,14 @@ private:
   llvm::DenseMap<const char *, bool> Mentions;
 };
 
-class CandidateAction : public PreprocessorFrontendAction {
+/// Lexes the translation unit as the parse would see it, watching for a
+/// sign of a task. \p ActionBase is PreprocessorFrontendAction, or, with a
+/// shared prefix's PCH, ASTFrontendAction: only an action with an AST reads
+/// a PCH (a preprocessor-only one includes the PCH's header instead), and
+/// nothing here parses.
+template <typename ActionBase> class CandidateActionOn : public ActionBase {
 public:
-  CandidateAction(DependencyScanningWorkerFilesystem &Files,
+  CandidateActionOn(DependencyScanningWorkerFilesystem &Files,
                   const MissRecordingFileSystem &Lookups, MentionCache &Mentions,
                   std::string WorkingDirectory, Evidence &Found,
                   std::vector<std::string> &Dependencies, std::vector<std::string> &Absent,
@@ -141,7 +147,7 @@ protected:
   }
 
   void ExecuteAction() override {
-    CompilerInstance &CI = getCompilerInstance();
+    CompilerInstance &CI = this->getCompilerInstance();
     Preprocessor &PP = CI.getPreprocessor();
     const SourceManager &SM = CI.getSourceManager();
     PP.addPPCallbacks(std::make_unique<TaskMacroWatcher>(SM, WorkingDirectory, Found));
@@ -194,6 +200,20 @@ private:
   std::vector<std::string> &LookupPaths;
 };
 
+using CandidateAction = CandidateActionOn<PreprocessorFrontendAction>;
+
+/// With a shared prefix: the macros and include guards of the block come
+/// from its PCH instead of its headers' directives, read once per run.
+class CandidateWithPrefixAction : public CandidateActionOn<ASTFrontendAction> {
+public:
+  using CandidateActionOn::CandidateActionOn;
+
+protected:
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, llvm::StringRef) override {
+    return std::make_unique<ASTConsumer>();
+  }
+};
+
 } // namespace
 
 struct Prefilter::SharedState {
@@ -205,13 +225,15 @@ Prefilter::Prefilter() : Shared(std::make_unique<SharedState>()) {}
 
 Prefilter::~Prefilter() = default;
 
-PrefilterVerdict Prefilter::check(const ScanJob &Job, const ScanOptions &Options) const {
+PrefilterVerdict Prefilter::check(const ScanJob &Job, const ScanOptions &Options,
+                                  const SharedPrefix *Prefix) const {
   PrefilterVerdict Verdict;
   auto Files = llvm::makeIntrusiveRefCnt<DependencyScanningWorkerFilesystem>(
       Shared->Files, llvm::vfs::createPhysicalFileSystem());
   // Above the worker: its cache answers repeated lookups without asking
   // the file system below, and every translation unit must see its own.
-  auto Lookups = llvm::makeIntrusiveRefCnt<MissRecordingFileSystem>(Files);
+  auto Lookups = llvm::makeIntrusiveRefCnt<MissRecordingFileSystem>(
+      Prefix ? Prefix->withHeader(Files) : Files);
   if (Lookups->setCurrentWorkingDirectory(Job.Directory)) {
     Verdict.Reason = "cannot enter the compile directory";
     return Verdict;
@@ -219,14 +241,25 @@ PrefilterVerdict Prefilter::check(const ScanJob &Job, const ScanOptions &Options
   llvm::IntrusiveRefCntPtr<FileManager> FileMgr(new FileManager(FileSystemOptions(), Lookups));
   Evidence Found;
   std::vector<std::string> Dependencies, Absent, LookupPaths;
-  tooling::ToolInvocation Invocation(
-      scanCommandLine(Job, Options),
-      std::make_unique<CandidateAction>(*Files, *Lookups, Shared->Mentions, Job.Directory,
-                                        Found, Dependencies, Absent, LookupPaths),
-      FileMgr.get());
+  std::unique_ptr<FrontendAction> Action;
+  if (Prefix)
+    Action = std::make_unique<CandidateWithPrefixAction>(*Files, *Lookups, Shared->Mentions,
+                                                         Job.Directory, Found, Dependencies,
+                                                         Absent, LookupPaths);
+  else
+    Action = std::make_unique<CandidateAction>(*Files, *Lookups, Shared->Mentions,
+                                               Job.Directory, Found, Dependencies, Absent,
+                                               LookupPaths);
+  tooling::ToolInvocation Invocation(scanCommandLine(Job, Options, Prefix), std::move(Action),
+                                     FileMgr.get());
   ErrorCounter Errors;
   Invocation.setDiagnosticConsumer(&Errors);
   bool Ran = Invocation.run();
+  // With the PCH, a failure may be the PCH's (a header without a guard
+  // included twice): the plain run decides.
+  if (Prefix && (!Ran || Errors.getNumErrors() > 0))
+    return check(Job, Options, nullptr);
+  Verdict.UsedPrefix = Prefix != nullptr;
   if (Found.Found) {
     Verdict.Reason = Found.Reason;
     return Verdict;
@@ -237,6 +270,8 @@ PrefilterVerdict Prefilter::check(const ScanJob &Job, const ScanOptions &Options
                      (Errors.FirstError.empty() ? "" : ": " + Errors.FirstError);
     return Verdict;
   }
+  if (Prefix)
+    Prefix->addTo(Dependencies, Absent, LookupPaths);
   Verdict.MayHoldTasks = false;
   Verdict.Dependencies = std::move(Dependencies);
   Verdict.AbsentFiles = std::move(Absent);

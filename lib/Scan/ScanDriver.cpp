@@ -278,11 +278,20 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
     Done(I, UnitOutcome::NotScanned);
     return true;
   });
+  // Files that start with the same #include block share one parse of it,
+  // in the prefilter and in the parse (SharedPrefix.h).
+  std::optional<SharedPrefixes> Prefixes;
+  if (Options.SharePrefixes && Open.size() >= 2)
+    Prefixes.emplace(Jobs, Open, Options);
+  std::atomic<unsigned> PrefixChecks = 0, PrefixParses = 0;
+  size_t Checks = Open.size();
   if (Options.Prefilter && !Open.empty()) {
     Prefilter Filter;
     Open = Each(Open, [&](size_t I) {
       const ScanJob &Job = Jobs[I];
-      PrefilterVerdict Verdict = Filter.check(Job, Options);
+      PrefilterVerdict Verdict =
+          Filter.check(Job, Options, Prefixes ? Prefixes->forPrefilter(I) : nullptr);
+      PrefixChecks += Verdict.UsedPrefix;
       if (Verdict.MayHoldTasks)
         return false;
       TranslationUnitResult &Unit = Result.Units[I];
@@ -302,15 +311,12 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
     });
   }
 
-  // The parses share what their files' leading include blocks hold.
-  std::optional<SharedPrefixes> Prefixes;
-  if (Options.SharePrefixes && Open.size() >= 2)
-    Prefixes.emplace(Jobs, Open, Options);
-  std::atomic<unsigned> PrefixParses = 0;
+  if (Prefixes)
+    Prefixes->countParses(Open);
   Each(Open, [&](size_t I) {
     bool UsedPrefix = false;
     Result.Units[I] = scanTranslationUnit(
-        Jobs[I], Options, Prefixes ? Prefixes->forJob(I) : nullptr, &UsedPrefix);
+        Jobs[I], Options, Prefixes ? Prefixes->forParse(I) : nullptr, &UsedPrefix);
     PrefixParses += UsedPrefix;
     if (Cache && !isIncomplete(Result.Units[I]))
       Cache->storeResult(Jobs[I], CacheKeys[I], Result.Units[I]);
@@ -320,6 +326,8 @@ ScanResult scanAll(const std::vector<ScanJob> &Jobs, const ScanOptions &Options)
   if (Prefixes) {
     Result.Stats.SharedPrefixes = unsigned(Prefixes->built());
     Result.Stats.SharedPrefixParses = PrefixParses;
+    Result.Stats.SharedPrefixChecks = PrefixChecks;
+    Result.Stats.PrefilterChecks = Options.Prefilter ? unsigned(Checks) : 0;
   }
   if (Options.Dependencies) {
     if (Cache)

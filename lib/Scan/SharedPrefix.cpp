@@ -13,6 +13,8 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
 #include "clang/Frontend/MultiplexConsumer.h"
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -161,6 +163,21 @@ private:
   bool &Clean;
 };
 
+constexpr llvm::StringLiteral TaskMacro = "FLYTE_TASK";
+
+class TaskExpansionWatcher : public PPCallbacks {
+public:
+  explicit TaskExpansionWatcher(bool &Seen) : Seen(Seen) {}
+  void MacroExpands(const Token &Name, const MacroDefinition &, SourceRange,
+                    const MacroArgs *) override {
+    if (Name.getIdentifierInfo() && Name.getIdentifierInfo()->getName() == TaskMacro)
+      Seen = true;
+  }
+
+private:
+  bool &Seen;
+};
+
 class PrefixAction : public GeneratePCHAction {
 public:
   PrefixAction(const MissRecordingFileSystem &Lookups, std::string WorkingDirectory,
@@ -169,6 +186,22 @@ public:
         Clean(Clean) {}
 
 protected:
+  bool BeginSourceFileAction(CompilerInstance &CI) override {
+    if (!GeneratePCHAction::BeginSourceFileAction(CI))
+      return false;
+    // The prefilter's signs of a task (Prefilter.h), in every file of the
+    // block: a superset of what it would see in them.
+    Preprocessor &PP = CI.getPreprocessor();
+    PP.addPPCallbacks(std::make_unique<TaskExpansionWatcher>(Prefix.SeesTask));
+    PP.setTokenWatcher([&PP, &Seen = Prefix.SeesTask](const Token &Tok) {
+      if (Tok.is(tok::identifier) && Tok.getIdentifierInfo()->getName() == TaskMacro)
+        Seen = true;
+      else if (tok::isStringLiteral(Tok.getKind()) &&
+               PP.getSpelling(Tok).find(TaskAnnotation) != std::string::npos)
+        Seen = true;
+    });
+    return true;
+  }
   bool BeginInvocation(CompilerInstance &CI) override {
     CI.getFrontendOpts().OutputFile = Prefix.PchPath;
     // As the scan's own parse (ExtractAction): the bodies say nothing.
@@ -289,20 +322,23 @@ SharedPrefix::withHeader(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Base) c
   return Overlay;
 }
 
-void SharedPrefix::addDependencies(TranslationUnitResult &Unit) const {
+void SharedPrefix::addTo(std::vector<std::string> &Read, std::vector<std::string> &Absent,
+                         std::vector<std::string> &Lookups) const {
   auto Merge = [&](std::vector<std::string> &Into, const std::vector<std::string> &From) {
     Into.insert(Into.end(), From.begin(), From.end());
     llvm::erase_if(Into, [&](const std::string &P) { return isOwnPath(P, PchPath); });
     sortUnique(Into);
   };
-  Merge(Unit.Dependencies, Dependencies);
-  Merge(Unit.AbsentFiles, AbsentFiles);
-  Merge(Unit.LookupPaths, LookupPaths);
+  Merge(Read, Dependencies);
+  Merge(Absent, AbsentFiles);
+  Merge(Lookups, LookupPaths);
 }
 
 struct SharedPrefixes::Group {
-  size_t Number; ///< Names its header and PCH.
-  size_t First;  ///< The job whose command line builds it.
+  size_t Number;     ///< Names its header and PCH.
+  size_t First;      ///< The job whose command line builds it.
+  size_t Members;    ///< Jobs with this block and command line.
+  size_t Parses = 0; ///< Of them, those to be parsed (countParses()).
   std::string Block;
   std::once_flag Once;
   std::unique_ptr<SharedPrefix> Built;
@@ -336,6 +372,7 @@ SharedPrefixes::SharedPrefixes(const std::vector<ScanJob> &Jobs,
     auto G = std::make_unique<Group>();
     G->Number = Groups.size();
     G->First = Entry.second.front();
+    G->Members = Entry.second.size();
     G->Block = Blocks[G->First];
     for (size_t I : Entry.second)
       GroupOf[I] = G.get();
@@ -345,7 +382,7 @@ SharedPrefixes::SharedPrefixes(const std::vector<ScanJob> &Jobs,
     return;
   llvm::SmallString<256> Directory;
   if (llvm::sys::fs::createUniqueDirectory("task-scan-prefixes", Directory)) {
-    // No place for the PCHs: every file is parsed plainly.
+    // No place for the PCHs: every file is read plainly.
     Groups.clear();
     std::fill(GroupOf.begin(), GroupOf.end(), nullptr);
     return;
@@ -358,16 +395,34 @@ SharedPrefixes::~SharedPrefixes() {
     llvm::sys::fs::remove_directories(TemporaryDirectory);
 }
 
-const SharedPrefix *SharedPrefixes::forJob(size_t Index) {
-  Group *G = GroupOf[Index];
-  if (!G)
-    return nullptr;
-  std::call_once(G->Once, [&] {
-    G->Built = buildPrefix(Jobs[G->First], Options, G->Block,
-                           fmt::format("{}/{}.h", HeaderDirectory, G->Number),
-                           fmt::format("{}/{}.pch", TemporaryDirectory, G->Number));
+const SharedPrefix *SharedPrefixes::build(Group &G) {
+  std::call_once(G.Once, [&] {
+    G.Built = buildPrefix(Jobs[G.First], Options, G.Block,
+                          fmt::format("{}/{}.h", HeaderDirectory, G.Number),
+                          fmt::format("{}/{}.pch", TemporaryDirectory, G.Number));
   });
-  return G->Built.get();
+  return G.Built.get();
+}
+
+const SharedPrefix *SharedPrefixes::forPrefilter(size_t Index) {
+  Group *G = GroupOf[Index];
+  if (!G || G->Members < Options.PrefilterShareMin)
+    return nullptr;
+  const SharedPrefix *Prefix = build(*G);
+  return Prefix && !Prefix->SeesTask ? Prefix : nullptr;
+}
+
+void SharedPrefixes::countParses(llvm::ArrayRef<size_t> Indices) {
+  for (size_t I : Indices)
+    if (GroupOf[I])
+      ++GroupOf[I]->Parses;
+}
+
+const SharedPrefix *SharedPrefixes::forParse(size_t Index) {
+  Group *G = GroupOf[Index];
+  if (!G || (G->Parses < 2 && G->Members < Options.PrefilterShareMin))
+    return nullptr;
+  return build(*G);
 }
 
 size_t SharedPrefixes::built() const {

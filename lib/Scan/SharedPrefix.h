@@ -48,37 +48,57 @@ struct SharedPrefix {
   std::string PchPath;
   /// What the block's own parse read and missed (AbsentFiles.h).
   std::vector<std::string> Dependencies, AbsentFiles, LookupPaths;
+  /// Whether the block's tokens show a sign of a task as the prefilter
+  /// looks for them (Prefilter.h): then the prefilter reads the block itself.
+  bool SeesTask = false;
 
   /// \p Base with the block's header added, as the PCH expects to find it.
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>
   withHeader(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Base) const;
 
-  /// \p Unit's dependency lists with the block's added (sorted, unique), the
-  /// header and the PCH left out.
-  void addDependencies(TranslationUnitResult &Unit) const;
+  /// The lists with the block's added (sorted, unique), the header and the
+  /// PCH left out.
+  void addTo(std::vector<std::string> &Read, std::vector<std::string> &Absent,
+             std::vector<std::string> &Lookups) const;
+  void addDependencies(TranslationUnitResult &Unit) const {
+    addTo(Unit.Dependencies, Unit.AbsentFiles, Unit.LookupPaths);
+  }
 };
 
-/// The prefixes of one run: planned from the files to be parsed, built on
-/// first use, deleted with this object. Thread-safe after construction.
+/// The prefixes of one run: planned from the files left after the result
+/// cache, built on first use, deleted with this object. A block costs about
+/// one parse to build: a parse saves most of its cost with it, a prefilter
+/// check a few milliseconds, so a block is built for two parses or for
+/// ScanOptions::PrefilterShareMin checks. Thread-safe after construction but
+/// for countParses().
 class SharedPrefixes {
 public:
-  /// Plans a prefix for each block that at least two of \p Indices (into
-  /// \p Jobs) share under the same command line. C++ sources only.
+  /// Groups \p Indices (into \p Jobs) by block and command line. C++
+  /// sources only.
   SharedPrefixes(const std::vector<ScanJob> &Jobs, llvm::ArrayRef<size_t> Indices,
                  const ScanOptions &Options);
   ~SharedPrefixes();
   SharedPrefixes(const SharedPrefixes &) = delete;
   SharedPrefixes &operator=(const SharedPrefixes &) = delete;
 
-  /// The prefix for Jobs[\p Index], built by the first caller (the others
-  /// wait for it), or null: none was planned, or it cannot be shared.
-  const SharedPrefix *forJob(size_t Index);
+  /// The prefix for the prefilter's check of Jobs[\p Index], or null: its
+  /// group is small, or the block cannot be shared or shows a task.
+  const SharedPrefix *forPrefilter(size_t Index);
 
-  /// How many prefixes were built and shared (after the parses).
+  /// Notes the jobs that will be parsed (before forParse()).
+  void countParses(llvm::ArrayRef<size_t> Indices);
+
+  /// The prefix for the parse of Jobs[\p Index], built by the first caller
+  /// (the others wait for it), or null: no other parse shares its block and
+  /// none is built, or it cannot be shared.
+  const SharedPrefix *forParse(size_t Index);
+
+  /// How many prefixes were built and shared.
   size_t built() const;
 
 private:
   struct Group;
+  const SharedPrefix *build(Group &G);
   const std::vector<ScanJob> &Jobs;
   ScanOptions Options;
   std::string TemporaryDirectory;

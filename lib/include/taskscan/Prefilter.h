@@ -35,6 +35,8 @@
 
 namespace taskscan {
 
+struct SharedPrefix;
+
 /// What the prefilter learned about one translation unit.
 struct PrefilterVerdict {
   /// False only when no task can be in the translation unit: the parse can
@@ -51,6 +53,9 @@ struct PrefilterVerdict {
   /// The names read files were opened by, where not their real paths (see
   /// TranslationUnitResult::LookupPaths).
   std::vector<std::string> LookupPaths;
+  /// Whether a shared prefix gave this verdict (else the check read the
+  /// whole unit itself).
+  bool UsedPrefix = false;
 };
 
 /// Decides, per translation unit, whether it must be parsed. One per run;
@@ -63,7 +68,10 @@ public:
   Prefilter(const Prefilter &) = delete;
   Prefilter &operator=(const Prefilter &) = delete;
 
-  PrefilterVerdict check(const ScanJob &Job, const ScanOptions &Options) const;
+  /// With \p Prefix (a shared include block whose headers show no sign of
+  /// a task: SharedPrefix.h), the block's macros come from its PCH.
+  PrefilterVerdict check(const ScanJob &Job, const ScanOptions &Options,
+                         const SharedPrefix *Prefix = nullptr) const;
 
 private:
   struct SharedState; ///< Directive-scanned files, shared by every check().

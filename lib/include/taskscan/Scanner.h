@@ -50,6 +50,10 @@ struct ScanOptions {
   bool Prefilter = true;         ///< Skip TUs that cannot contain a task.
   /// Parse the leading include block that files share once (SharedPrefix.h).
   bool SharePrefixes = true;
+  /// How many files must share a block for the prefilter to build it (a
+  /// build costs about a parse, a prefilter check a few milliseconds). Tests
+  /// lower it to reach the shared prefilter with small projects.
+  unsigned PrefilterShareMin = 48;
   bool Dependencies = false;     ///< Fill ScanResult::Dependencies (--depfile).
   /// A header that is not found (one the build generates, before the
   /// build has run) does not stop the parse: it becomes a warning
@@ -70,9 +74,10 @@ inline constexpr const char *IncompleteScanCheck = "task-scan-incomplete-check";
 /// cache (a cached result or a cached "no task" verdict), or the prefilter.
 struct ScanStats {
   unsigned Parsed = 0, Cached = 0, Skipped = 0;
-  /// Include blocks parsed once and shared (SharedPrefix.h), and the parses
-  /// that used one (the others, parsed plainly, are in Parsed too).
-  unsigned SharedPrefixes = 0, SharedPrefixParses = 0;
+  /// Include blocks parsed once and shared (SharedPrefix.h); the parses and
+  /// the prefilter checks that used one, of Parsed and PrefilterChecks.
+  unsigned SharedPrefixes = 0, SharedPrefixParses = 0, SharedPrefixChecks = 0;
+  unsigned PrefilterChecks = 0;
   /// Entries that cannot hold a task and were not scanned: each file and
   /// why ("CUDA source", "does not exist").
   std::vector<std::pair<std::string, std::string>> NotScanned;
