@@ -225,6 +225,10 @@ uint32_t ResultCache::lookupRowTarget(uint32_t Row) {
   return Loaded->Targets[Row];
 }
 
+bool ResultCache::isRacy(const FileStat &Stat) const {
+  return std::max(Stat.ModifiedNs, Stat.ChangedNs) >= nanoseconds(RunStart - RacyWindow);
+}
+
 bool ResultCache::rowStillValid(uint32_t Row) {
   std::atomic<uint8_t> &State = Loaded->RowState[Row];
   uint8_t Known = State.load(std::memory_order_relaxed);
@@ -244,6 +248,12 @@ bool ResultCache::rowStillValid(uint32_t Row) {
       } else {
         std::optional<FileDigest> Now = Hasher.digest(R.Path);
         Known = Now && Now->Hash == R.Hash && Now->Size == R.Size ? 1 : 2;
+        // Racily clean when it was stored, unchanged and quiet since: from
+        // now on its stat stands for its content (the rule of store()).
+        if (Known == 1 && !R.HasStat && !isRacy(Now->Stat)) {
+          std::lock_guard<std::mutex> Guard(PendingLock);
+          Refreshed.try_emplace(R.Line, rowLine(R.Hash, R.Size, &Now->Stat, R.Path));
+        }
       }
     }
     State.store(Known, std::memory_order_relaxed);
@@ -386,9 +396,8 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
                                 D.str()));
     if (D.contains('\n'))
       return refuse("a file name holds a line break");
-    bool Racy = std::max(Digest->Stat.ModifiedNs, Digest->Stat.ChangedNs) >=
-                nanoseconds(RunStart - RacyWindow);
-    Lines.push_back(rowLine(Digest->Hash, Digest->Size, Racy ? nullptr : &Digest->Stat, D));
+    Lines.push_back(
+        rowLine(Digest->Hash, Digest->Size, isRacy(Digest->Stat) ? nullptr : &Digest->Stat, D));
   }
   for (llvm::StringRef A : AbsentFiles) {
     // Created while this run looked: the result may have missed it.
@@ -432,15 +441,19 @@ bool ResultCache::commit() {
   llvm::StringMap<PendingEntry> New;
   RowTable NewRows;
   llvm::StringSet<> UsedNow;
+  llvm::StringMap<std::string> RefreshedNow;
   {
     std::lock_guard<std::mutex> Guard(PendingLock);
-    if (Pending.empty())
-      return true; // a warm run writes nothing
+    // A warm run writes nothing, but once for rows it found no longer racy.
+    if (Pending.empty() && Refreshed.empty())
+      return true;
     New = std::move(Pending);
     Pending.clear();
     NewRows = std::move(PendingRows);
     PendingRows = RowTable();
     UsedNow = Used;
+    RefreshedNow = std::move(Refreshed);
+    Refreshed.clear();
   }
   if (fs::create_directories(Directory))
     return false;
@@ -470,8 +483,10 @@ bool ResultCache::commit() {
   std::vector<uint32_t> CurrentNumber(Current ? Current->Rows.size() : 0, Unnumbered);
   std::vector<uint32_t> NewNumber(NewRows.Lines.size(), Unnumbered);
   auto Renumber = [&](std::vector<uint32_t> &Numbers, uint32_t Row, llvm::StringRef Line) {
-    if (Numbers[Row] == Unnumbered)
-      Numbers[Row] = Rows.number(Line);
+    if (Numbers[Row] == Unnumbered) {
+      auto Now = RefreshedNow.find(Line);
+      Numbers[Row] = Rows.number(Now == RefreshedNow.end() ? Line : llvm::StringRef(Now->second));
+    }
     return Numbers[Row];
   };
   using Merged = IndexEntryText;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <thread>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace taskscan;
@@ -491,3 +492,64 @@ TEST_F(ResultCacheTest, RowsFollowTheNamesFilesWereOpenedBy) {
 }
 
 } // namespace
+
+/// The stat field of \p File's row in the index ("-" for a racily clean
+/// row), or empty when it has no row.
+static std::string statFieldOf(const std::string &Index, llvm::StringRef File) {
+  llvm::SmallVector<llvm::StringRef> Lines;
+  llvm::StringRef(Index).split(Lines, '\n');
+  for (llvm::StringRef Line : Lines) {
+    llvm::SmallVector<llvm::StringRef, 4> Fields;
+    Line.split(Fields, ' ', /*MaxSplit=*/3);
+    if (Fields.size() == 4 && Fields[3] == File)
+      return Fields[2].str();
+  }
+  return {};
+}
+
+TEST_F(ResultCacheTest, RacyRowGetsItsStatOnlyOnceQuiet) {
+  // Written just now: racily clean for a run that starts now.
+  write("a.cpp", "#include \"wrap.hpp\"\nGPU_TASK(retries = 3) void a() {}\n");
+  ScanJob A = job("a.cpp");
+  ASSERT_TRUE(run().storeResult(A, A.CommandLine, resultFor("a.cpp", "include/wrap.hpp")));
+  auto ReadIndex = [&] {
+    auto Text = llvm::MemoryBuffer::getFile(CacheDir + "/index");
+    return Text ? (*Text)->getBuffer().str() : std::string();
+  };
+  ASSERT_EQ(statFieldOf(ReadIndex(), path("a.cpp")), "-");
+
+  // A run while the file may still be racy: if it wrote a stat, the file
+  // was quiet for the whole window before that run started (the rule of
+  // store()); a machine stalled for seconds may see it so.
+  {
+    ResultCache Cache = run();
+    ASSERT_TRUE(Cache.lookup(A, A.CommandLine));
+    auto Started = std::chrono::system_clock::now();
+    ASSERT_TRUE(Cache.commit());
+    std::string Field = statFieldOf(ReadIndex(), path("a.cpp"));
+    if (Field != "-") {
+      struct stat S;
+      ASSERT_EQ(::stat(path("a.cpp").c_str(), &S), 0);
+      auto Ctime = std::chrono::system_clock::time_point(
+          std::chrono::seconds(S.st_ctim.tv_sec) + std::chrono::nanoseconds(S.st_ctim.tv_nsec));
+      EXPECT_LT(Ctime, Started - std::chrono::seconds(2))
+          << "a racily clean row got a stat while the file was still racy";
+    }
+  }
+
+  // Quiet for longer than the window: the next hit records the stat, and
+  // the run after it writes nothing.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  {
+    ResultCache Cache = run();
+    ASSERT_TRUE(Cache.lookup(A, A.CommandLine));
+  }
+  std::string After = ReadIndex();
+  EXPECT_NE(statFieldOf(After, path("a.cpp")), "-");
+  EXPECT_NE(statFieldOf(After, path("a.cpp")), "");
+  {
+    ResultCache Cache = run();
+    ASSERT_TRUE(Cache.lookup(A, A.CommandLine));
+  }
+  EXPECT_EQ(ReadIndex(), After);
+}

@@ -182,6 +182,8 @@ private:
   /// The PathId of the file lookup row \p Row's name leads to now.
   uint32_t lookupRowTarget(uint32_t Row);
   bool rowStillValid(uint32_t Row);
+  /// Whether a file with \p Stat is racily clean for this run.
+  bool isRacy(const FileStat &Stat) const;
   bool refuse(std::string Why);
 
   std::string Directory;
@@ -201,6 +203,10 @@ private:
     uint32_t number(llvm::StringRef Line);
   };
   RowTable PendingRows; ///< The rows Pending's entries name.
+  /// Racily clean rows that this run found unchanged and no longer racy:
+  /// the row's line as loaded -> the line with the file's stat, written by
+  /// commit(), so that later runs stat the file instead of hashing it.
+  llvm::StringMap<std::string> Refreshed;
   llvm::StringSet<> Used;                ///< Keys this run hit.
   /// The row numbers of each entry lookup() returned, as Loaded holds them.
   std::vector<llvm::StringRef> HitRows;
