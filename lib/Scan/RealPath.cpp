@@ -86,12 +86,12 @@ std::string RealPathCache::resolve(llvm::StringRef Absolute, bool &Exists) {
   // and for a missing file what realPath() answers too.
   llvm::SmallString<256> Real(directory(Parent));
   llvm::sys::path::append(Real, Name);
-  struct stat St;
-  if (::lstat(Real.c_str(), &St) != 0) {
+  Kind What = kindOf(Real);
+  if (What == Kind::Missing) {
     Exists = false;
     return std::string(Real);
   }
-  if (!S_ISLNK(St.st_mode)) {
+  if (What == Kind::File) {
     Exists = true;
     return std::string(Real);
   }
@@ -100,6 +100,22 @@ std::string RealPathCache::resolve(llvm::StringRef Absolute, bool &Exists) {
   llvm::SmallString<256> Resolved;
   Exists = !llvm::sys::fs::real_path(Absolute, Resolved);
   return std::string(Exists ? Resolved : Real);
+}
+
+RealPathCache::Kind RealPathCache::kindOf(llvm::StringRef Real) {
+  {
+    std::lock_guard<std::mutex> Guard(Lock);
+    auto Known = Kinds.find(Real);
+    if (Known != Kinds.end())
+      return Known->second;
+  }
+  struct stat St;
+  llvm::SmallString<256> Path(Real);
+  Kind What = ::lstat(Path.c_str(), &St) != 0 ? Kind::Missing
+              : S_ISLNK(St.st_mode)            ? Kind::Link
+                                               : Kind::File;
+  std::lock_guard<std::mutex> Guard(Lock);
+  return Kinds.try_emplace(Real, What).first->second;
 }
 
 std::string RealPathCache::directory(llvm::StringRef Dir) {

@@ -44,9 +44,14 @@ private:
   /// realPath() of \p Absolute; \p Exists says whether it names a file.
   std::string resolve(llvm::StringRef Absolute, bool &Exists);
   std::string directory(llvm::StringRef Dir);
+  /// What lstat() says of \p Real (a directory's real path and a name),
+  /// asked once per run: a warm run resolves each main file by two names.
+  enum class Kind { Missing, File, Link };
+  Kind kindOf(llvm::StringRef Real);
 
   std::mutex Lock;
   llvm::StringMap<std::string> Directories; ///< As written -> real.
+  llvm::StringMap<Kind> Kinds;              ///< By real path.
 };
 
 /// The same through a virtual file system (relative paths against its

@@ -261,6 +261,39 @@ bool ResultCache::rowStillValid(uint32_t Row) {
   return Known == 1;
 }
 
+std::shared_ptr<const ResultCache::GroupVerdict>
+ResultCache::groupVerdict(llvm::StringRef RowText) {
+  {
+    std::lock_guard<std::mutex> Guard(GroupLock);
+    auto Known = Groups.find(RowText);
+    if (Known != Groups.end())
+      return Known->second;
+  }
+  auto Verdict = std::make_shared<GroupVerdict>();
+  llvm::SmallVector<uint32_t, 512> Rows;
+  Verdict->Valid = Loaded->rowsOf(RowText, Rows) &&
+                   llvm::all_of(Rows, [&](uint32_t Row) { return rowStillValid(Row); });
+  // Same content is not the same file: a name must still lead to a file
+  // the entry read (a symbolic link replaced by a copy of its target, or
+  // re-pointed at an identical file, is another file for the depfile).
+  if (Verdict->Valid) {
+    for (uint32_t Row : Rows)
+      if (!Loaded->Rows[Row].Absent && !Loaded->Rows[Row].Lookup)
+        Verdict->Read.insert(Loaded->Rows[Row].PathId);
+    for (uint32_t Row : Rows) {
+      if (!Loaded->Rows[Row].Lookup)
+        continue;
+      uint32_t Target = lookupRowTarget(Row);
+      if (Target == Index::NoPath)
+        Verdict->Valid = false;
+      else if (!Verdict->Read.contains(Target))
+        Verdict->TargetsOutside.push_back(Target); // the main file's, or a miss
+    }
+  }
+  std::lock_guard<std::mutex> Guard(GroupLock);
+  return Groups.try_emplace(RowText, std::move(Verdict)).first->second;
+}
+
 std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
                                               llvm::ArrayRef<std::string> CommandLine) {
   if (!Loaded)
@@ -270,32 +303,54 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
   if (It == Loaded->Entries.end())
     return std::nullopt;
   const Index::Entry &E = It->second;
-  llvm::SmallVector<uint32_t, 512> Rows;
-  if (!Loaded->rowsOf(E.RowText, Rows))
+  // The main file's row, then the rest: entries that read the same headers
+  // have the same rest, checked once per run (groupVerdict()).
+  auto [MainText, Rest] = E.RowText.split(' ');
+  uint64_t Main = 0;
+  if (!parseDecimal(MainText, Main) || Main >= Loaded->Rows.size())
     return std::nullopt;
   std::string MainFile = Paths->path(Job.Directory, Job.File);
-  if (Loaded->Rows[Rows.front()].Path != MainFile ||
-      Loaded->Rows[Rows.front()].Absent)
+  const Index::Row &MainRow = Loaded->Rows[Main];
+  if (MainRow.Path != MainFile || MainRow.Absent || MainRow.Lookup ||
+      !rowStillValid(uint32_t(Main)))
     return std::nullopt;
-  for (uint32_t Row : Rows)
-    if (!rowStillValid(Row))
-      return std::nullopt; // a dependency changed or vanished, or appeared
-  // Same content is not the same file: a name must still lead to a file
-  // this entry read (a symbolic link replaced by a copy of its target, or
-  // re-pointed at an identical file, is another file for the depfile).
-  if (llvm::any_of(Rows, [&](uint32_t Row) { return Loaded->Rows[Row].Lookup; })) {
-    llvm::SmallDenseSet<uint32_t, 512> Read; // the paths of the entry's files
-    for (uint32_t Row : Rows)
-      if (!Loaded->Rows[Row].Absent && !Loaded->Rows[Row].Lookup)
-        Read.insert(Loaded->Rows[Row].PathId);
-    for (uint32_t Row : Rows) {
-      if (!Loaded->Rows[Row].Lookup)
-        continue;
-      uint32_t Target = lookupRowTarget(Row);
-      if (Target == Index::NoPath || !Read.contains(Target))
-        return std::nullopt;
-    }
+  // The names the main file was opened by (store() puts them next).
+  llvm::SmallVector<uint32_t, 4> OwnTargets;
+  while (!Rest.empty()) {
+    auto [Text, After] = Rest.split(' ');
+    uint64_t Row = 0;
+    if (!parseDecimal(Text, Row) || Row >= Loaded->Rows.size())
+      return std::nullopt;
+    const Index::Row &Name = Loaded->Rows[Row];
+    if (!Name.Lookup)
+      break;
+    uint32_t Target = lookupRowTarget(uint32_t(Row));
+    if (Target == Index::NoPath)
+      return std::nullopt;
+    // A name that leads to the main file read what the main file's row
+    // holds when their contents were the same: the main row's check
+    // answers for it (one stat fewer per entry).
+    bool SameAsMain = Target == MainRow.PathId && Name.Hash == MainRow.Hash &&
+                      Name.Size == MainRow.Size;
+    if (!SameAsMain && !rowStillValid(uint32_t(Row)))
+      return std::nullopt;
+    OwnTargets.push_back(Target);
+    Rest = After;
   }
+  std::shared_ptr<const GroupVerdict> Group;
+  if (!Rest.empty()) {
+    Group = groupVerdict(Rest);
+    if (!Group->Valid)
+      return std::nullopt; // a dependency changed or vanished, or appeared
+  }
+  // Same content is not the same file: a name must still lead to a file
+  // the entry read (the main file or one of the rest).
+  auto ReadByEntry = [&](uint32_t Target) {
+    return Target == MainRow.PathId || (Group && Group->Read.contains(Target));
+  };
+  if (!llvm::all_of(OwnTargets, ReadByEntry) ||
+      (Group && !llvm::all_of(Group->TargetsOutside, ReadByEntry)))
+    return std::nullopt;
 
   CachedUnit Unit;
   Unit.Result.MainFile = std::move(MainFile);
@@ -378,11 +433,15 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
   // link (or one replaced by a file) changes the row's content. Written
   // with a leading "/." (the same file to the file system; never in a real
   // path), which tells lookup() they are not dependencies of their own.
-  std::vector<std::string> Marked;
+  // The names of the main file come right after it, the others last: the
+  // rows after an entry's own are then the same for every entry that read
+  // the same headers the same way, checked once per run (lookup()).
+  std::vector<std::string> Marked, Own;
   Marked.reserve(LookupPaths.size());
   for (const std::string &L : LookupPaths)
     if (llvm::sys::path::is_absolute(L) && !llvm::is_contained(Dependencies, L))
-      Marked.push_back("/." + L);
+      (realPath(Job.Directory, L) == MainFile ? Own : Marked).push_back("/." + L);
+  Ordered.insert(Ordered.begin() + 1, Own.begin(), Own.end());
   Ordered.insert(Ordered.end(), Marked.begin(), Marked.end());
   for (llvm::StringRef D : Ordered) {
     std::optional<FileDigest> Digest = Hasher.digest(D);

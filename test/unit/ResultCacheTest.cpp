@@ -553,3 +553,26 @@ TEST_F(ResultCacheTest, RacyRowGetsItsStatOnlyOnceQuiet) {
   }
   EXPECT_EQ(ReadIndex(), After);
 }
+
+TEST_F(ResultCacheTest, NameLeadingToAnotherKnownFileIsAMiss) {
+  // b.cpp read v1/h.hpp through v/h.hpp; c.cpp read v2/h.hpp, which has the
+  // same content. Re-pointing v at v2 keeps every row's content, and v2/h.hpp
+  // is a file the index knows, but not one b.cpp read.
+  write("v1/h.hpp", "// same\n");
+  write("v2/h.hpp", "// same\n");
+  write("c.cpp", "#include \"v2/h.hpp\"\n");
+  ASSERT_FALSE(llvm::sys::fs::create_link("v1", path("v")));
+  ScanJob B = job("b.cpp"), C = job("c.cpp");
+  {
+    ResultCache Cache = run();
+    ASSERT_TRUE(Cache.storeSkipped(B, B.CommandLine, {path("b.cpp"), path("v1/h.hpp")}, {},
+                                   {path("v/h.hpp")}));
+    ASSERT_TRUE(Cache.storeSkipped(C, C.CommandLine, {path("c.cpp"), path("v2/h.hpp")}));
+  }
+  ASSERT_TRUE(run().lookup(B, B.CommandLine));
+  ASSERT_FALSE(llvm::sys::fs::remove(path("v")));
+  ASSERT_FALSE(llvm::sys::fs::create_link("v2", path("v")));
+  ResultCache Cache = run();
+  EXPECT_FALSE(Cache.lookup(B, B.CommandLine));
+  EXPECT_TRUE(Cache.lookup(C, C.CommandLine));
+}

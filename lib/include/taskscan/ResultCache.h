@@ -42,6 +42,7 @@
 #include "taskscan/Task.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Chrono.h"
@@ -181,6 +182,17 @@ private:
              const TranslationUnitResult *Result);
   /// The PathId of the file lookup row \p Row's name leads to now.
   uint32_t lookupRowTarget(uint32_t Row);
+  /// What an entry's rows after its main file's say, checked once per run
+  /// for every entry with the same rows (most entries of a project read
+  /// the same headers).
+  struct GroupVerdict {
+    bool Valid = false; ///< Every row holds, every name leads to a file.
+    llvm::DenseSet<uint32_t> Read; ///< PathIds of the files the rows read.
+    /// PathIds that a name (a lookup row) leads to now outside the group's
+    /// own files: valid only for an entry whose main file it is.
+    std::vector<uint32_t> TargetsOutside;
+  };
+  std::shared_ptr<const GroupVerdict> groupVerdict(llvm::StringRef RowText);
   bool rowStillValid(uint32_t Row);
   /// Whether a file with \p Stat is racily clean for this run.
   bool isRacy(const FileStat &Stat) const;
@@ -193,6 +205,9 @@ private:
   FileHasher Hasher;
   std::unique_ptr<RealPathCache> Paths; ///< For lookup(): one answer per directory.
   std::unique_ptr<Index> Loaded; ///< The index as this run found it.
+  std::mutex GroupLock;
+  /// By an entry's row text after its main file's row (text in Loaded).
+  llvm::StringMap<std::shared_ptr<const GroupVerdict>> Groups;
 
   std::mutex PendingLock;
   llvm::StringMap<PendingEntry> Pending; ///< Stored, not committed.
