@@ -11,7 +11,7 @@ namespace taskscan {
 
 namespace {
 
-constexpr llvm::StringLiteral Magic = "task-scan-cache 3";
+constexpr llvm::StringLiteral Magic = "task-scan-cache 4";
 
 
 /// Splits text into lines; any surprise makes the whole index a miss.
@@ -116,11 +116,27 @@ bool ResultCache::Index::rowsOf(llvm::StringRef RowText,
     llvm::StringRef Number;
     uint64_t Row = 0;
     std::tie(Number, RowText) = RowText.split(' ');
+    if (Number.starts_with("@")) {
+      // A group's rows, the last of an entry's.
+      llvm::StringRef Group = groupText(Number);
+      if (Group.empty() || !RowText.empty())
+        return false;
+      RowText = Group;
+      continue;
+    }
     if (!parseDecimal(Number, Row) || Row >= Rows.size())
       return false;
     Out.push_back(static_cast<uint32_t>(Row));
   }
   return !Out.empty();
+}
+
+llvm::StringRef ResultCache::Index::groupText(llvm::StringRef Reference) const {
+  uint64_t Group = 0;
+  if (!Reference.consume_front("@") || !parseDecimal(Reference, Group) ||
+      Group >= Groups.size())
+    return {};
+  return Groups[Group];
 }
 
 std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &Path,
@@ -170,6 +186,16 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
       return nullptr;
     I->Rows.push_back(R);
   }
+  uint64_t Groups = 0;
+  if (!In.field("groups", Value) || !parseDecimal(Value, Groups) || Groups > Text.size())
+    return nullptr;
+  I->Groups.reserve(Groups);
+  for (uint64_t N = 0; N < Groups; ++N) {
+    // Checked as an entry's rows are: when an entry names it.
+    if (!In.line(Line) || Line.empty() || Line.contains('@'))
+      return nullptr;
+    I->Groups.push_back(Line);
+  }
   if (!In.field("entries", Value) || !parseDecimal(Value, Entries) || Entries > Text.size())
     return nullptr;
   for (uint64_t N = 0; N < Entries; ++N) {
@@ -207,13 +233,51 @@ std::unique_ptr<ResultCache::Index> ResultCache::Index::read(const std::string &
 std::string formatIndex(llvm::StringRef ToolIdentity, llvm::ArrayRef<llvm::StringRef> RowLines,
                         llvm::ArrayRef<IndexEntryText> Entries) {
   std::string Text = fmt::format("{}\ntool {}\nfiles {}\n", Magic, ToolIdentity, RowLines.size());
-  for (llvm::StringRef Line : RowLines)
+  // Which rows are names a file was opened by (see Index::Row::Lookup).
+  std::vector<bool> IsName(RowLines.size());
+  for (size_t N = 0; N < RowLines.size(); ++N) {
+    (Text += RowLines[N]) += '\n';
+    llvm::StringRef Hash, Size, Stat, Path;
+    std::tie(Hash, Path) = RowLines[N].split(' ');
+    std::tie(Size, Path) = Path.split(' ');
+    std::tie(Stat, Path) = Path.split(' ');
+    IsName[N] = Hash != "-" && hasDotComponents(Path);
+  }
+  // An entry's own rows (its main file and that file's names) in its line,
+  // the rest as a group that entries with the same rest share.
+  llvm::StringMap<uint32_t> GroupNumbers;
+  std::vector<llvm::StringRef> GroupLines;
+  std::vector<std::string> Heads;
+  std::vector<std::string> Rests(Entries.size());
+  std::vector<uint32_t> GroupOf(Entries.size(), ~0u);
+  for (size_t E = 0; E < Entries.size(); ++E) {
+    llvm::ArrayRef<uint32_t> Rows = Entries[E].Rows;
+    size_t Own = Rows.empty() ? 0 : 1;
+    while (Own < Rows.size() && IsName[Rows[Own]])
+      ++Own;
+    std::string Head;
+    for (uint32_t Row : Rows.take_front(Own))
+      fmt::format_to(std::back_inserter(Head), " {}", Row);
+    Heads.push_back(std::move(Head));
+    for (uint32_t Row : Rows.drop_front(Own))
+      fmt::format_to(std::back_inserter(Rests[E]), "{}{}", Rests[E].empty() ? "" : " ", Row);
+    if (Rests[E].empty())
+      continue;
+    auto [It, New] = GroupNumbers.try_emplace(Rests[E], GroupLines.size());
+    if (New)
+      GroupLines.push_back(It->getKey());
+    GroupOf[E] = It->second;
+  }
+  Text += fmt::format("groups {}\n", GroupLines.size());
+  for (llvm::StringRef Line : GroupLines)
     (Text += Line) += '\n';
   Text += fmt::format("entries {}\n", Entries.size());
-  for (const IndexEntryText &M : Entries) {
-    Text += fmt::format("{} {} {}", M.Key, M.Skipped ? "skipped" : "parsed", M.LastUsed);
-    for (uint32_t Row : M.Rows)
-      fmt::format_to(std::back_inserter(Text), " {}", Row);
+  for (size_t E = 0; E < Entries.size(); ++E) {
+    const IndexEntryText &M = Entries[E];
+    Text += fmt::format("{} {} {}{}", M.Key, M.Skipped ? "skipped" : "parsed", M.LastUsed,
+                        Heads[E]);
+    if (GroupOf[E] != ~0u)
+      Text += fmt::format(" @{}", GroupOf[E]);
     Text += '\n';
     if (!M.Skipped)
       Text += fmt::format("result {}\n{}\n", M.Json.size(), M.Json);

@@ -2,7 +2,7 @@
 //
 // Index format (text, so a developer can read it; results are JSON):
 //
-//   task-scan-cache 3
+//   task-scan-cache 4
 //   tool <32 hex>                 hash of the tool identity
 //   files <N>
 //   <16 hex xxh3> <size> <stat> <path>
@@ -11,8 +11,13 @@
 //                                 <dev>.<ino>.<mtime ns>.<ctime ns> in hex,
 //                                 or "-" when the file was racily clean (see
 //                                 RacyWindow)
+//   groups <G>
+//   <row> <row> ...               G lines: the rows many entries share
 //   entries <M>
-//   <32 hex key> skipped|parsed <last used, unix seconds> <row> <row> ...
+//   <32 hex key> skipped|parsed <last used, unix seconds> <row> ... [@<group>]
+//                                 its main file's row, the rows of the
+//                                 names the main file was opened by, then
+//                                 the group of the rest (its headers...)
 //   result <bytes>                after a parsed entry's line only
 //   <TranslationUnitResult JSON>  without its dependencies (the rows)
 //   checksum <16 hex>             xxh3 of everything above
@@ -71,8 +76,13 @@ struct ResultCache::Index {
   std::vector<Row> Rows;
   llvm::StringMap<Entry> Entries;
 
-  /// The rows \p RowText (an entry's) names; false if one is not a row.
+  /// The rows \p RowText (an entry's, its group's included) names; false
+  /// if one is not a row.
   bool rowsOf(llvm::StringRef RowText, llvm::SmallVectorImpl<uint32_t> &Out) const;
+  /// The rows of group reference \p Reference ("@<n>"), as written; empty
+  /// when there is no such group.
+  llvm::StringRef groupText(llvm::StringRef Reference) const;
+  std::vector<llvm::StringRef> Groups; ///< Row texts shared by entries.
   /// Per row: 0 not checked yet, 1 unchanged, 2 changed or gone.
   std::unique_ptr<std::atomic<uint8_t>[]> RowState;
   llvm::StringMap<uint32_t> PathIds; ///< Path of a row that is not a lookup row -> its PathId.

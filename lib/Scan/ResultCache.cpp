@@ -316,7 +316,7 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
     return std::nullopt;
   // The names the main file was opened by (store() puts them next).
   llvm::SmallVector<uint32_t, 4> OwnTargets;
-  while (!Rest.empty()) {
+  while (!Rest.empty() && !Rest.starts_with("@")) {
     auto [Text, After] = Rest.split(' ');
     uint64_t Row = 0;
     if (!parseDecimal(Text, Row) || Row >= Loaded->Rows.size())
@@ -338,6 +338,11 @@ std::optional<CachedUnit> ResultCache::lookup(const ScanJob &Job,
     Rest = After;
   }
   std::shared_ptr<const GroupVerdict> Group;
+  if (Rest.starts_with("@")) {
+    Rest = Loaded->groupText(Rest);
+    if (Rest.empty())
+      return std::nullopt;
+  }
   if (!Rest.empty()) {
     Group = groupVerdict(Rest);
     if (!Group->Valid)

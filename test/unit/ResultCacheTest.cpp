@@ -576,3 +576,26 @@ TEST_F(ResultCacheTest, NameLeadingToAnotherKnownFileIsAMiss) {
   EXPECT_FALSE(Cache.lookup(B, B.CommandLine));
   EXPECT_TRUE(Cache.lookup(C, C.CommandLine));
 }
+
+TEST_F(ResultCacheTest, EntriesThatReadTheSameHeadersShareOneGroup) {
+  // Two files that read the same header, one opened by another name: the
+  // index lists the header's row once, in a group both entries name.
+  write("c.cpp", "#include \"wrap.hpp\"\nvoid c() {}\n");
+  ScanJob B = job("b.cpp"), C = job("c.cpp");
+  {
+    ResultCache Cache = run();
+    ASSERT_TRUE(Cache.storeSkipped(B, B.CommandLine, {path("b.cpp"), path("include/wrap.hpp")},
+                                   {}, {path("include/../b.cpp")}));
+    ASSERT_TRUE(Cache.storeSkipped(C, C.CommandLine, {path("c.cpp"), path("include/wrap.hpp")}));
+  }
+  auto Text = llvm::MemoryBuffer::getFile(CacheDir + "/index");
+  ASSERT_TRUE(Text);
+  llvm::StringRef Index = (*Text)->getBuffer();
+  EXPECT_TRUE(Index.contains("\ngroups 1\n")) << Index.str();
+  EXPECT_EQ(Index.count(" @0\n"), 2u) << Index.str();
+  ResultCache Cache = run();
+  EXPECT_TRUE(Cache.lookup(B, B.CommandLine));
+  EXPECT_TRUE(Cache.lookup(C, C.CommandLine));
+  EXPECT_EQ(Cache.hitDependencies(),
+            (std::vector<std::string>{path("b.cpp"), path("c.cpp"), path("include/wrap.hpp")}));
+}
