@@ -441,11 +441,17 @@ bool ResultCache::store(const ScanJob &Job, llvm::ArrayRef<std::string> CommandL
   // The names of the main file come right after it, the others last: the
   // rows after an entry's own are then the same for every entry that read
   // the same headers the same way, checked once per run (lookup()).
+  // (Only a name that ends as the main file's does can name it: the real
+  // path, a few system calls per component, is asked of those alone.)
   std::vector<std::string> Marked, Own;
   Marked.reserve(LookupPaths.size());
+  llvm::StringRef MainName = llvm::sys::path::filename(MainFile);
   for (const std::string &L : LookupPaths)
-    if (llvm::sys::path::is_absolute(L) && !llvm::is_contained(Dependencies, L))
-      (realPath(Job.Directory, L) == MainFile ? Own : Marked).push_back("/." + L);
+    if (llvm::sys::path::is_absolute(L) && !llvm::is_contained(Dependencies, L)) {
+      bool NamesMain =
+          llvm::sys::path::filename(L) == MainName && realPath(Job.Directory, L) == MainFile;
+      (NamesMain ? Own : Marked).push_back("/." + L);
+    }
   Ordered.insert(Ordered.begin() + 1, Own.begin(), Own.end());
   Ordered.insert(Ordered.end(), Marked.begin(), Marked.end());
   for (llvm::StringRef D : Ordered) {
