@@ -381,7 +381,7 @@ SharedPrefixes::SharedPrefixes(const std::vector<ScanJob> &Jobs,
   if (Groups.empty())
     return;
   llvm::SmallString<256> Directory;
-  if (llvm::sys::fs::createUniqueDirectory("task-scan-prefixes", Directory)) {
+  if (llvm::sys::fs::createUniqueDirectory("taskscan-prefixes", Directory)) {
     // No place for the PCHs: every file is read plainly.
     Groups.clear();
     std::fill(GroupOf.begin(), GroupOf.end(), nullptr);
