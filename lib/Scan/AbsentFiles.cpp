@@ -19,11 +19,6 @@ bool isMissing(std::error_code EC) {
   return EC == std::errc::no_such_file_or_directory || EC == std::errc::not_a_directory;
 }
 
-void sortUnique(std::vector<std::string> &Paths) {
-  llvm::sort(Paths);
-  Paths.erase(std::unique(Paths.begin(), Paths.end()), Paths.end());
-}
-
 /// Whether \p Path is \p Dir or inside it.
 bool isWithin(llvm::StringRef Path, llvm::StringRef Dir) {
   Dir = Dir.rtrim('/');
@@ -61,6 +56,11 @@ MissRecordingFileSystem::openFileForRead(const llvm::Twine &Path) {
   if (!Result && isMissing(Result.getError()))
     noteMiss(Path);
   return Result;
+}
+
+void sortUnique(std::vector<std::string> &Paths) {
+  llvm::sort(Paths);
+  Paths.erase(std::unique(Paths.begin(), Paths.end()), Paths.end());
 }
 
 void filesOfTranslationUnit(const clang::CompilerInstance &CI,

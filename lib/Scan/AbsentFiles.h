@@ -55,6 +55,9 @@ private:
 /// link re-pointed later must lead to the check of the new target);
 /// \p LookupPaths, the names files of \p Read were opened by where they
 /// differ from the real path (see TranslationUnitResult::LookupPaths).
+/// Sorts \p Paths and drops repeats.
+void sortUnique(std::vector<std::string> &Paths);
+
 void filesOfTranslationUnit(const clang::CompilerInstance &CI,
                             const MissRecordingFileSystem &Lookups,
                             std::vector<std::string> &Read,

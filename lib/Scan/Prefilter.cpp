@@ -39,7 +39,6 @@ namespace taskscan {
 
 namespace {
 
-constexpr llvm::StringLiteral TaskMacro = "FLYTE_TASK";
 /// The annotation FLYTE_TASK becomes in a scan (flyte/task.hpp).
 constexpr llvm::StringLiteral AnnotationText = "flyte.task";
 

@@ -163,8 +163,6 @@ private:
   bool &Clean;
 };
 
-constexpr llvm::StringLiteral TaskMacro = "FLYTE_TASK";
-
 class TaskExpansionWatcher : public PPCallbacks {
 public:
   explicit TaskExpansionWatcher(bool &Seen) : Seen(Seen) {}
@@ -259,11 +257,6 @@ std::unique_ptr<SharedPrefix> buildPrefix(const ScanJob &Job, const ScanOptions 
       !llvm::sys::fs::exists(Prefix->PchPath))
     return nullptr;
   return Prefix;
-}
-
-void sortUnique(std::vector<std::string> &List) {
-  llvm::sort(List);
-  List.erase(std::unique(List.begin(), List.end()), List.end());
 }
 
 } // namespace

@@ -8,6 +8,9 @@
 
 namespace taskscan {
 
+/// The macro that marks a task (flyte/task.hpp).
+inline constexpr llvm::StringLiteral TaskMacro = "FLYTE_TASK";
+
 /// The annotation FLYTE_TASK expands to in a scan (see flyte/task.hpp).
 inline constexpr const char *TaskAnnotation = "flyte.task";
 
