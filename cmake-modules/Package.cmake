@@ -30,6 +30,9 @@ if(TASK_SCAN_GZIP)
     COMMENT "Compressing the Debian changelog")
   add_custom_target(task-scan-package-docs ALL
                     DEPENDS "${PROJECT_BINARY_DIR}/packaging/changelog.gz")
+  # `cmake --build --target task-scan` then `cmake --install` (what
+  # scripts/run-example.sh does) must find what the install rule names.
+  add_dependencies(task-scan task-scan-package-docs)
   install(FILES "${PROJECT_BINARY_DIR}/packaging/changelog.gz" DESTINATION "${_doc_dir}")
 endif()
 install(FILES "${PROJECT_SOURCE_DIR}/packaging/debian/copyright" DESTINATION "${_doc_dir}")
